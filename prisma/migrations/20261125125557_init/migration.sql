@@ -1,0 +1,5 @@
+-- CreateTable
+CREATE TABLE "Thing" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "text" TEXT NOT NULL
+);

@@ -1,0 +1,4 @@
+// Public API of the offline migration machinery; the rest of src imports from here only.
+
+export { migrateDatabase, type MigrateOptions } from "./migrate.ts";
+export { MigrationError, type MigrationErrorCode } from "./errors.ts";
