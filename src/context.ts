@@ -1,0 +1,16 @@
+// What every resolver receives. Services travel in the context (not module singletons) so tests and several
+// servers in one process each bring their own database and event bus.
+import type { YogaInitialContext } from "graphql-yoga";
+import type { Events } from "./events.ts";
+import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { ThingDeletes } from "./thing-deletes.ts";
+
+export interface AppServices {
+  prisma: PrismaClient;
+  deletes: ThingDeletes;
+  events: Events;
+  /** Most distinct ids (and rows) one delete call may remove: MAX_DELETE_IDS. */
+  maxDeleteIds: number;
+}
+
+export interface AppContext extends YogaInitialContext, AppServices {}

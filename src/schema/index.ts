@@ -1,0 +1,8 @@
+// The executable schema: each type file registers itself on the builder when imported.
+import { builder } from "../builder.ts";
+import "./scalars.ts";
+import "./thing.ts";
+import "./delete-things.ts";
+import "./things-deleted.ts";
+
+export const schema = builder.toSchema();

@@ -1,0 +1,152 @@
+// The three ways to delete Things, as database operations. Each call is atomic: one statement, or one transaction
+// when a check must see the same rows as the delete. GraphQL concerns (selection, events) stay in src/schema.
+import { userError, ErrorCode } from "./errors.ts";
+import { Prisma, type PrismaClient } from "./generated/prisma/client.ts";
+import type { SqlDialect } from "./sql-dialect.ts";
+
+export interface DeleteOutcome {
+  /** Rows removed (0 for a dry run). */
+  deletedCount: number;
+  /** Removed (or, in a dry run, matching) ids, ascending; null when the caller did not ask for them. */
+  deletedIds: number[] | null;
+  /** Requested ids that did not exist, ascending; null when not computed. */
+  notFoundIds: number[] | null;
+  dryRun: boolean;
+  /** The table was emptied by deleteAllThings. */
+  allThings: boolean;
+}
+
+export interface DeleteOptions {
+  dryRun: boolean;
+  /** The caller needs deletedIds / notFoundIds; otherwise only the count is computed. */
+  wantIds: boolean;
+}
+
+/** At least one field is set; validated by the schema before it gets here. */
+export interface ThingFilter {
+  textContains?: string;
+  textEquals?: string;
+  idIn?: readonly number[];
+}
+
+const THING = Prisma.sql`"Thing"`;
+const ID = Prisma.sql`"id"`;
+const TEXT = Prisma.sql`"text"`;
+
+function ascending(ids: Iterable<bigint | number>): number[] {
+  return Array.from(ids, Number).sort((a, b) => a - b);
+}
+
+function missingFrom(requested: readonly number[], found: readonly number[]): number[] {
+  const present = new Set(found);
+  return ascending(requested.filter((id) => !present.has(id)));
+}
+
+type IdRow = { id: bigint | number };
+type CountRow = { count: bigint | number };
+
+export class ThingDeletes {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  /**
+   * `ids` are distinct. Only the count asked for: prisma.thing.deleteMany, ONE DELETE and nothing else (past
+   * Prisma's per-statement limit, where it would split the list into many statements, one DELETE with the ids
+   * bound as one parameter). Ids asked for: ONE `DELETE … RETURNING id`, so the answer is exactly the rows this
+   * statement removed, disjoint from what any concurrent call removed.
+   */
+  async byIds(ids: readonly number[], { dryRun, wantIds }: DeleteOptions): Promise<DeleteOutcome> {
+    const outcome = { dryRun, allThings: false };
+    if (ids.length === 0) return { ...outcome, deletedCount: 0, deletedIds: [], notFoundIds: [] };
+    const inIds = Prisma.sql`${ID} IN (${this.dialect.idSet(ids)})`;
+    if (dryRun) {
+      const found = ascending((await this.selectIds(this.prisma, inIds)).map((row) => row.id));
+      return { ...outcome, deletedCount: 0, deletedIds: found, notFoundIds: missingFrom(ids, found) };
+    }
+    if (wantIds) {
+      const deleted = ascending((await this.deleteReturningIds(this.prisma, inIds)).map((row) => row.id));
+      return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
+    }
+    const deletedCount =
+      ids.length <= this.dialect.deleteManyMaxIds
+        ? (await this.prisma.thing.deleteMany({ where: { id: { in: [...ids] } } })).count
+        : await this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`;
+    return { ...outcome, deletedCount, deletedIds: null, notFoundIds: null };
+  }
+
+  /** Counts the matches and deletes them in one transaction, so no row can slip in between check and delete. */
+  async matching(filter: ThingFilter, atMost: number, { dryRun }: Omit<DeleteOptions, "wantIds">): Promise<DeleteOutcome> {
+    const where = this.filterSql(filter);
+    return this.prisma.$transaction(
+      async (tx) => {
+        const matched = await this.count(tx, where);
+        if (matched > atMost) {
+          throw userError(
+            ErrorCode.TOO_MANY_ROWS,
+            `${matched} Things match, more than atMost (${atMost}); nothing was deleted`,
+            { matched, atMost },
+          );
+        }
+        const rows = dryRun ? await this.selectIds(tx, where) : await this.deleteReturningIds(tx, where);
+        const ids = ascending(rows.map((row) => row.id));
+        return { deletedCount: dryRun ? 0 : ids.length, deletedIds: ids, notFoundIds: [], dryRun, allThings: false };
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.Serializable },
+    );
+  }
+
+  /**
+   * Empties the table if it holds exactly `expectedCount` rows, checked in the same transaction. A bare
+   * `DELETE FROM "Thing"` lets SQLite drop the table's pages at once (its truncate optimisation), which Prisma's
+   * `deleteMany({})` (`WHERE 1=1`) prevents; the ids are read first only when the caller asked for them.
+   */
+  async all(expectedCount: number, maxRows: number, { dryRun, wantIds }: DeleteOptions): Promise<DeleteOutcome> {
+    const everything = Prisma.sql`1 = 1`;
+    return this.prisma.$transaction(
+      async (tx) => {
+        const actualCount = await this.count(tx, everything);
+        if (actualCount !== expectedCount) {
+          throw userError(
+            ErrorCode.COUNT_MISMATCH,
+            `There are ${actualCount} Things, not ${expectedCount}; nothing was deleted`,
+            { actualCount, expectedCount },
+          );
+        }
+        if (actualCount > maxRows) {
+          throw userError(
+            ErrorCode.TOO_MANY_ROWS,
+            `${actualCount} Things exist, more than MAX_DELETE_IDS (${maxRows}) one call may delete; nothing was deleted`,
+            { matched: actualCount, atMost: maxRows },
+          );
+        }
+        const ids = dryRun || wantIds ? ascending((await this.selectIds(tx, everything)).map((row) => row.id)) : null;
+        const deletedCount = dryRun ? 0 : await tx.$executeRaw`DELETE FROM ${THING}`;
+        return { deletedCount, deletedIds: ids, notFoundIds: [], dryRun, allThings: true };
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.Serializable },
+    );
+  }
+
+  private filterSql({ textContains, textEquals, idIn }: ThingFilter): Prisma.Sql {
+    const conditions: Prisma.Sql[] = [];
+    if (textContains !== undefined) conditions.push(this.dialect.contains(TEXT, textContains));
+    if (textEquals !== undefined) conditions.push(Prisma.sql`${TEXT} = ${textEquals}`);
+    if (idIn !== undefined) conditions.push(Prisma.sql`${ID} IN (${this.dialect.idSet(idIn)})`);
+    return Prisma.join(conditions, " AND ");
+  }
+
+  private async count(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<number> {
+    const [row] = await client.$queryRaw<CountRow[]>`SELECT COUNT(*) AS count FROM ${THING} WHERE ${where}`;
+    return Number(row?.count ?? 0);
+  }
+
+  private selectIds(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<IdRow[]> {
+    return client.$queryRaw<IdRow[]>`SELECT ${ID} FROM ${THING} WHERE ${where}`;
+  }
+
+  private deleteReturningIds(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<IdRow[]> {
+    return client.$queryRaw<IdRow[]>`DELETE FROM ${THING} WHERE ${where} RETURNING ${ID}`;
+  }
+}

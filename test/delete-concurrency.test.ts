@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeleteThingsDetailedDocument } from "./gql/graphql.ts";
+import { startTestServer, type TestServer } from "./helpers.ts";
+
+let first: TestServer;
+let second: TestServer;
+beforeAll(async () => {
+  first = await startTestServer();
+  // A second app with its own connection to the same file, as a second server process would have.
+  second = await startTestServer({ databaseFile: first.file });
+});
+afterAll(async () => {
+  await second.close();
+  await first.close();
+});
+
+/** A deterministic pseudo-random subset, so a failing round can be replayed. */
+function sample(ids: readonly number[], seed: number): string[] {
+  let state = seed;
+  return ids.filter(() => ((state = (state * 1103515245 + 12345) % 2 ** 31) & 1) === 1).map(String);
+}
+
+describe("concurrent deleteThings calls with overlapping ids", () => {
+  it("report disjoint deletedIds whose union is exactly the rows that disappeared (30 rounds)", async () => {
+    for (let round = 0; round < 30; round++) {
+      first.raw.exec("DELETE FROM Thing");
+      const ids = first.seed(Array.from({ length: 300 }, (_, i) => `round ${round} thing ${i}`));
+      const calls = [
+        [first, sample(ids, round * 4 + 1)],
+        [second, sample(ids, round * 4 + 2)],
+        [first, sample(ids, round * 4 + 3)],
+        [second, sample(ids, round * 4 + 4)],
+      ] as const;
+
+      const results = await Promise.all(
+        calls.map(([server, requested]) => server.execute(DeleteThingsDetailedDocument, { ids: requested })),
+      );
+
+      const deletedSets = results.map((result) => {
+        expect(result.errors).toBeUndefined();
+        const payload = result.data!.deleteThings;
+        expect(payload.deletedCount).toBe(payload.deletedIds.length);
+        return payload.deletedIds;
+      });
+      const union = deletedSets.flat();
+      expect(new Set(union).size).toBe(union.length);
+
+      const remaining = new Set(first.things().map((thing) => String(thing.id)));
+      const disappeared = ids.map(String).filter((id) => !remaining.has(id));
+      expect([...union].sort()).toEqual(disappeared.sort());
+
+      calls.forEach(([, requested], i) => {
+        const payload = results[i]!.data!.deleteThings;
+        // Every requested id is accounted for: deleted by this call, or not found by it.
+        expect([...payload.deletedIds, ...payload.notFoundIds].sort()).toEqual([...requested].sort());
+      });
+    }
+  });
+});

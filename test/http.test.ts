@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe("HTTP surface", () => {
+  it("serves GraphiQL to a browser asking for HTML at /graphql", async () => {
+    const response = await server.app.fetch("http://yoga/graphql", { headers: { accept: "text/html" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(await response.text()).toContain("Things batch-delete API");
+  });
+
+  it("answers GET /health for load balancers", async () => {
+    const response = await server.app.fetch("http://yoga/health");
+    expect(response.status).toBe(200);
+  });
+
+  it("masks unexpected errors: a malformed document gets a GraphQL error, never a 500 or a stack trace", async () => {
+    const result = await server.post({ query: "mutation { deleteThings(ids: [1,) { deletedCount } }" });
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.message).toMatch(/Syntax Error/);
+    expect(JSON.stringify(result)).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
