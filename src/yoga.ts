@@ -5,6 +5,7 @@ import type { AppServices } from "./context.ts";
 import { createEvents } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
+import { requestErrorCodesPlugin } from "./request-errors.ts";
 import { requestLogPlugin } from "./request-log.ts";
 import { schema } from "./schema/index.ts";
 import { sqliteDialect } from "./sql-dialect.ts";
@@ -28,7 +29,7 @@ export function createApp({ prisma, logger, maxDeleteIds }: AppOptions) {
     context: services,
     logging: logger,
     graphiql: { title: "Things batch-delete API" },
-    plugins: [requestLogPlugin(logger)],
+    plugins: [requestLogPlugin(logger), requestErrorCodesPlugin()],
   });
 }
 

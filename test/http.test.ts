@@ -20,6 +20,20 @@ describe("HTTP surface", () => {
     expect(response.status).toBe(200);
   });
 
+  it.each([
+    ["null for a non-null list", null],
+    ["an object for an id", [{ id: 1 }]],
+    ["a nested list", [["1"]]],
+  ])("answers variables of the wrong type (%s) with BAD_USER_INPUT and HTTP 400", async (_name, ids) => {
+    const result = await server.post({
+      query: "mutation DeleteThings($ids: [ID!]!) { deleteThings(ids: $ids) { deletedCount } }",
+      variables: { ids },
+    });
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.message).toContain("$ids");
+  });
+
   it("masks unexpected errors: a malformed document gets a GraphQL error, never a 500 or a stack trace", async () => {
     const result = await server.post({ query: "mutation { deleteThings(ids: [1,) { deletedCount } }" });
     expect(result.status).toBe(400);
