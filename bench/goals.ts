@@ -1,0 +1,37 @@
+// The targets from issue 8, printed next to the results. Never asserted: timings depend on the machine, and a
+// benchmark that fails CI on a slow runner would teach people to ignore it.
+
+export interface GoalCheck {
+  goal: string;
+  met: boolean;
+}
+
+const DELETE_THINGS_RATIO = 1.5;
+const SMALL_DELETE_OVERHEAD_MS = 1;
+const DELETE_ALL_RATIO = 2;
+const THROUGHPUT_CONCURRENCY = 16;
+const THROUGHPUT_MIN_RPS = 1000;
+const THROUGHPUT_MAX_P99_MS = 50;
+
+/** Big deletes should be dominated by SQLite; small ones by a fixed, small per-request cost. */
+export function deleteThingsGoal(idCount: number, httpMs: number, limitMs: number): GoalCheck | null {
+  if (idCount >= 1000) {
+    return { goal: `≤ ${DELETE_THINGS_RATIO}× raw`, met: httpMs <= DELETE_THINGS_RATIO * limitMs };
+  }
+  if (idCount <= 100) {
+    return { goal: `≤ raw + ${SMALL_DELETE_OVERHEAD_MS} ms`, met: httpMs <= limitMs + SMALL_DELETE_OVERHEAD_MS };
+  }
+  return null;
+}
+
+export function deleteAllThingsGoal(httpMs: number, limitMs: number): GoalCheck {
+  return { goal: `≤ ${DELETE_ALL_RATIO}× raw`, met: httpMs <= DELETE_ALL_RATIO * limitMs };
+}
+
+export function throughputGoal(concurrency: number, requestsPerSecond: number, p99Ms: number): GoalCheck | null {
+  if (concurrency !== THROUGHPUT_CONCURRENCY) return null;
+  return {
+    goal: `≥ ${THROUGHPUT_MIN_RPS} req/s, p99 < ${THROUGHPUT_MAX_P99_MS} ms`,
+    met: requestsPerSecond >= THROUGHPUT_MIN_RPS && p99Ms < THROUGHPUT_MAX_P99_MS,
+  };
+}

@@ -1,0 +1,173 @@
+// The results as a readable table on stdout and as JSON under bench/results/, with the machine they ran on.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deleteAllThingsGoal, deleteThingsGoal, throughputGoal, type GoalCheck } from "./goals.ts";
+import type { Comparison, LatencyResults } from "./latency.ts";
+import type { MemoryResult } from "./memory.ts";
+import type { Plan } from "./plan.ts";
+import type { Summary } from "./stats.ts";
+import type { ThroughputResult } from "./throughput.ts";
+
+const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
+
+export interface MachineInfo {
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryGiB: number;
+  node: string;
+  os: string;
+  /** 1-minute load average when the run started: other work on the machine makes timings noisy. */
+  loadAverage: number;
+}
+
+export interface TargetResults {
+  target: string;
+  latency: LatencyResults;
+  throughput: ThroughputResult[];
+  memory: MemoryResult;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  plan: Plan;
+  machine: MachineInfo;
+  targets: TargetResults[];
+}
+
+export function machineInfo(): MachineInfo {
+  const cores = cpus();
+  return {
+    cpuModel: cores[0]?.model.trim() ?? "unknown",
+    cpuCount: cores.length,
+    totalMemoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  };
+}
+
+/** Three significant digits, so 0.0421 ms and 1234 ms both read well. */
+function ms(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+function spread(summary: Summary): string {
+  return `${ms(summary.median)} (${ms(summary.min)}–${ms(summary.max)})`;
+}
+
+function goalText(check: GoalCheck | null): string {
+  return check ? `${check.goal}: ${check.met ? "met" : "NOT met"}` : "";
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+function latencyTable({ rows, deleteThings, deleteAllThings }: LatencyResults): string {
+  const databases = [...new Set([...deleteThings, deleteAllThings].flatMap((c) => c.raw.map((r) => r.database)))];
+  // Per raw database, the faster SQL shape for this K (every shape is in the JSON).
+  const rawCell = (comparison: Comparison, database: string) => {
+    const best = comparison.raw
+      .filter((r) => r.database === database)
+      .sort((a, b) => a.summary.median - b.summary.median)[0];
+    return best ? `${ms(best.summary.median)} ${best.method}` : "";
+  };
+  const row = (label: string, comparison: Comparison, goal: GoalCheck | null) => [
+    label,
+    spread(comparison.http),
+    ...databases.map((database) => rawCell(comparison, database)),
+    ms(comparison.limit.summary.median),
+    `${(comparison.http.median / comparison.limit.summary.median).toFixed(1)}×`,
+    `+${ms(comparison.http.median - comparison.limit.summary.median)}`,
+    goalText(goal),
+  ];
+  return table(
+    ["K ids", "HTTP median (min–max)", ...databases.map((d) => `raw: ${d}`), "limit", "HTTP÷limit", "HTTP−limit", "target"],
+    [
+      ...deleteThings.map((c) =>
+        row(String(c.idCount), c, deleteThingsGoal(c.idCount, c.http.median, c.limit.summary.median)),
+      ),
+      row(
+        `all ${rows} (deleteAllThings)`,
+        deleteAllThings,
+        deleteAllThingsGoal(deleteAllThings.http.median, deleteAllThings.limit.summary.median),
+      ),
+    ],
+  );
+}
+
+function throughputTable(results: readonly ThroughputResult[]): string {
+  return table(
+    ["concurrency", "ids/request", "seconds", "deletes", "req/s", "p50 ms", "p99 ms", "conn. errors", "target"],
+    results.map((r) => [
+      String(r.concurrency),
+      String(r.idsPerRequest),
+      r.seconds.toFixed(1),
+      String(r.acknowledged) + (r.poolExhausted ? " (ran out of seeded ids)" : ""),
+      r.requestsPerSecond.toFixed(0),
+      ms(r.latencyMs.p50),
+      ms(r.latencyMs.p99),
+      String(r.connectionErrors),
+      goalText(throughputGoal(r.concurrency, r.requestsPerSecond, r.latencyMs.p99)),
+    ]),
+  );
+}
+
+function memoryTable(memory: MemoryResult): string {
+  return table(
+    ["ids in one deleteThings", "server RSS before", "peak RSS during", "increase", "delete time"],
+    [
+      [
+        String(memory.ids),
+        `${memory.rssBeforeMiB.toFixed(0)} MiB`,
+        `${memory.peakMiB.toFixed(0)} MiB`,
+        `${(memory.peakMiB - memory.rssBeforeMiB).toFixed(0)} MiB`,
+        `${ms(memory.deleteMs)} ms`,
+      ],
+    ],
+  );
+}
+
+export function formatReport({ startedAt, plan, machine, targets }: BenchResults): string {
+  const sections = targets.map((t) =>
+    [
+      `### ${t.target}`,
+      "",
+      `One delete at a time over HTTP (keep-alive) vs the raw driver in-process; N = ${plan.rows} ` +
+        `rows before each delete, ${plan.runs} runs after ${plan.warmups} warm-up(s), times in ms. ` +
+        "limit = fastest raw median (journal mode × SQL shape).",
+      "",
+      latencyTable(t.latency),
+      "",
+      `Throughput: deleteThings of ${plan.throughput.idsPerRequest} fresh ids per request (autocannon, keep-alive).`,
+      "",
+      throughputTable(t.throughput),
+      "",
+      "Peak server memory (VmRSS sampled every 5 ms, and VmHWM) during one large deleteThings:",
+      "",
+      memoryTable(t.memory),
+    ].join("\n"),
+  );
+  return [
+    `## Benchmark (${plan.mode}) — ${startedAt}`,
+    "",
+    `${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}, ${machine.os}, ` +
+      `load average ${machine.loadAverage} at start`,
+    "",
+    ...sections,
+  ].join("\n");
+}
+
+/** Writes bench/results/<ISO timestamp>.json (colons replaced, so the name is valid on every file system). */
+export function writeResults(results: BenchResults): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${results.startedAt.replaceAll(":", "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}

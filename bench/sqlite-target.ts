@@ -1,0 +1,157 @@
+// The embedded SQLite database as a benchmark target: seeding and checks through better-sqlite3, and the raw
+// deletes that set the physical limit, once with the server's settings and once with SQLite's defaults.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory } from "./target.ts";
+
+const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
+const BUSY_TIMEOUT_MS = 5000;
+/** SQLite's own default when the build does not say (3.32+). */
+const DEFAULT_MAX_VARIABLE_NUMBER = 32766;
+
+interface SqliteSettings {
+  label: string;
+  pragmas: readonly string[];
+}
+
+/** What src/sqlite.ts sets on the server's connection; kept in step by hand (it does not export its pragmas). */
+const SERVER_SETTINGS: SqliteSettings = {
+  label: "WAL, synchronous=NORMAL (server's)",
+  pragmas: ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", `busy_timeout = ${BUSY_TIMEOUT_MS}`],
+};
+
+/** SQLite's defaults: a rollback journal fsynced on every commit. */
+const ROLLBACK_SETTINGS: SqliteSettings = {
+  label: "rollback journal, synchronous=FULL",
+  pragmas: ["journal_mode = DELETE", "synchronous = FULL", "foreign_keys = ON", `busy_timeout = ${BUSY_TIMEOUT_MS}`],
+};
+
+const JSON_EACH: RawMethod = { name: "json_each(?)", fits: () => true };
+
+/** The committed migrations, so raw databases have exactly the server's schema without Prisma's engine. */
+function applyMigrations(db: Database.Database): void {
+  const migrations = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  for (const name of migrations) db.exec(readFileSync(join(MIGRATIONS_DIR, name, "migration.sql"), "utf8"));
+}
+
+/** The build's bind-parameter limit, from `PRAGMA compile_options`, so `IN (?,?,…)` is tried wherever it fits. */
+function maxVariableNumber(db: Database.Database): number {
+  const options = db.prepare("PRAGMA compile_options").pluck().all();
+  const setting = options.find((option) => typeof option === "string" && option.startsWith("MAX_VARIABLE_NUMBER="));
+  return typeof setting === "string" ? Number(setting.split("=")[1]) : DEFAULT_MAX_VARIABLE_NUMBER;
+}
+
+function countOf(value: unknown): number {
+  if (typeof value !== "number" && typeof value !== "bigint") throw new Error(`expected a count, got ${String(value)}`);
+  return Number(value);
+}
+
+/**
+ * A second connection to a database, for seeding and checking. Seeding through it (not through the connection
+ * that deletes) means the deleting connection finds its page cache stale at every run, for the server and the raw
+ * driver alike.
+ */
+class SqliteFile implements BenchDatabase {
+  readonly #db: Database.Database;
+
+  constructor(file: string) {
+    this.#db = new Database(file, { fileMustExist: true });
+    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Seeding is untimed and disposable; not fsyncing it keeps a 1M-row seed around a second.
+    this.#db.pragma("synchronous = OFF");
+  }
+
+  async seed(rows: number): Promise<void> {
+    // One transaction; the recursive CTE inserts ids 1..rows without a round trip per row.
+    this.#db.transaction(() => {
+      this.#db.exec('DELETE FROM "Thing"');
+      this.#db
+        .prepare(
+          `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+           INSERT INTO "Thing" ("id", "text") SELECT i, 'thing ' || i FROM seq`,
+        )
+        .run(rows);
+    })();
+    // Fold the WAL back into the database (a no-op in rollback mode), so a timed delete never pays for the seed's
+    // checkpoint. The first write after a checkpoint rewinds the WAL and fsyncs its header; a running server pays
+    // that once per ~1000 pages written, not per delete, so that write is made here, untimed: a one-row no-op.
+    this.#db.pragma("wal_checkpoint(RESTART)");
+    this.#db.exec('UPDATE "Thing" SET "text" = "text" WHERE "id" = 1');
+  }
+
+  async count(): Promise<number> {
+    return countOf(this.#db.prepare('SELECT count(*) FROM "Thing"').pluck().get());
+  }
+
+  async countPresent(ids: readonly number[]): Promise<number> {
+    const present = this.#db
+      .prepare('SELECT count(*) FROM "Thing" WHERE "id" IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .get(JSON.stringify(ids));
+    return countOf(present);
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
+
+function openRaw(file: string, settings: SqliteSettings): RawDatabase {
+  const db = new Database(file);
+  for (const pragma of settings.pragmas) db.pragma(pragma);
+  applyMigrations(db);
+  const maxIds = maxVariableNumber(db);
+  const inList: RawMethod = { name: "IN (?,?,…)", fits: (idCount) => idCount <= maxIds };
+  const database = new SqliteFile(file);
+  return {
+    label: settings.label,
+    methods: [JSON_EACH, inList],
+    database,
+    // Statements are prepared inside the timed call, as the server's driver adapter prepares each query it runs.
+    async deleteIds(ids, method) {
+      if (method === JSON_EACH) {
+        return db.prepare('DELETE FROM "Thing" WHERE "id" IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids))
+          .changes;
+      }
+      if (!method.fits(ids.length)) throw new Error(`${method.name} cannot bind ${ids.length} ids`);
+      return db.prepare(`DELETE FROM "Thing" WHERE "id" IN (${ids.map(() => "?").join(",")})`).run(...ids).changes;
+    },
+    // No WHERE clause: SQLite's truncate optimisation, as the server's deleteAllThings uses.
+    async deleteAll() {
+      return db.prepare('DELETE FROM "Thing"').run().changes;
+    },
+    async close() {
+      await database.close();
+      db.close();
+    },
+  };
+}
+
+/** The SQLite library better-sqlite3 was built with, for the report. */
+function sqliteVersion(): string {
+  const db = new Database(":memory:");
+  try {
+    return String(db.prepare("SELECT sqlite_version()").pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
+export const sqliteTarget: TargetFactory = (dir) => {
+  const serverFile = join(dir, "server.db");
+  return {
+    name: `SQLite ${sqliteVersion()} (better-sqlite3)`,
+    serverEnv: { DATABASE_URL: `file:${serverFile}` },
+    // The server created and migrated the file at start.
+    openServerDatabase: async () => new SqliteFile(serverFile),
+    openRawDatabases: async () => [
+      openRaw(join(dir, "raw-wal.db"), SERVER_SETTINGS),
+      openRaw(join(dir, "raw-rollback.db"), ROLLBACK_SETTINGS),
+    ],
+  };
+};
