@@ -1,0 +1,24 @@
+// The Apollo Client for this API: queries and mutations over HTTP, subscriptions over SSE, and the cache policy
+// that makes deletes show up in lists without a refetch.
+import { ApolloClient, ApolloLink, HttpLink } from "@apollo/client";
+import { OperationTypeNode } from "graphql";
+import { createClient, type ClientOptions } from "graphql-sse";
+import { createThingsCache } from "./cache.ts";
+import { SseLink } from "./sse-link.ts";
+
+export interface ThingsClientOptions {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string;
+  /** The fetch for queries and mutations (default: the global one), e.g. to add an auth header or count requests. */
+  fetch?: typeof globalThis.fetch;
+  /** graphql-sse settings, e.g. `on: { connected }` to know when a subscription is live. */
+  sse?: Omit<ClientOptions<false>, "url" | "singleConnection">;
+}
+
+export function createThingsClient({ url, fetch, sse }: ThingsClientOptions): ApolloClient {
+  const subscriptions = new SseLink(createClient({ ...sse, url, singleConnection: false }));
+  const http = new HttpLink({ uri: url, fetch });
+  const isSubscription = (operation: ApolloLink.Operation) =>
+    operation.operationType === OperationTypeNode.SUBSCRIPTION;
+  return new ApolloClient({ cache: createThingsCache(), link: ApolloLink.split(isSubscription, subscriptions, http) });
+}
