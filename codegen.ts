@@ -1,10 +1,10 @@
-// graphql-codegen: the committed printed schema (schema.graphql, sorted so diffs show real API changes) and typed
-// documents for the operations the tests send. `npm run codegen:check` fails when either is stale.
+// graphql-codegen: the committed printed schema (schema.graphql, sorted so diffs show real API changes), typed
+// documents for the operations the tests send, and typed documents for the Apollo example client (a separate
+// output, so the example can be copied with its own gql/ folder). `npm run codegen:check` fails when any is stale.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
   schema: "./src/schema/index.ts",
-  documents: ["test/operations/**/*.graphql"],
   importExtension: ".ts",
   generates: {
     "./schema.graphql": {
@@ -12,6 +12,13 @@ const config: CodegenConfig = {
       config: { sort: true, includeDirectives: false },
     },
     "./test/gql/": {
+      documents: ["test/operations/**/*.graphql"],
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
+    },
+    "./examples/apollo/gql/": {
+      documents: ["examples/apollo/**/*.graphql"],
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },

@@ -10,10 +10,16 @@ if (process.env.PRISMA_SCHEMA_ENGINE_BINARY === undefined && !hasNativeSchemaEng
   process.env.PRISMA_SCHEMA_ENGINE_BINARY = join(root, "prisma", "schema-engine-shim");
 }
 
+// A schema has one provider, so PostgreSQL has its own (derived) schema and history; DATABASE_URL picks the pair, and
+// `prisma migrate status|deploy|diff` work the same on both. Kept in step with migrationsPath() in
+// src/migrations/adapters.ts, not imported: that would load both database drivers into every CLI command.
+const url = process.env.DATABASE_URL ?? "file:./data/things.db";
+const postgres = /^postgres(ql)?:\/\//i.test(url);
+
 export default defineConfig({
-  schema: "prisma/schema.prisma",
-  migrations: { path: "prisma/migrations" },
-  datasource: { url: process.env.DATABASE_URL ?? "file:./data/things.db" },
+  schema: postgres ? "prisma/postgresql/schema.prisma" : "prisma/schema.prisma",
+  migrations: { path: postgres ? "prisma/postgresql/migrations" : "prisma/migrations" },
+  datasource: { url },
 });
 
 /** An online install downloads `schema-engine-<platform>` into @prisma/engines. */

@@ -42,6 +42,28 @@ function missingFrom(requested: readonly number[], found: readonly number[]): nu
   return ascending(requested.filter((id) => !present.has(id)));
 }
 
+/** Attempts of one serializable transaction before a serialization failure is given up on (see serializable()). */
+export const SERIALIZATION_ATTEMPTS = 5;
+
+/**
+ * The database rolled the transaction back because of a concurrent one, so running it again is safe. Seen as:
+ * Prisma's P2034; a raw statement's P2010 or a failed COMMIT carrying the adapter error of kind
+ * TransactionWriteConflict (PostgreSQL 40001); SQLITE_BUSY when two connections to one SQLite file both try to
+ * turn a read transaction into a write one (the busy timeout does not apply: one of them must give up). Checked by
+ * fields, not instanceof: the SQLite and PostgreSQL clients are two generated modules.
+ */
+function isSerializationFailure(error: unknown): boolean {
+  if (field(error, "code") === "P2034") return true;
+  const cause = field(field(field(error, "meta"), "driverAdapterError"), "cause") ?? field(error, "cause");
+  const kind = field(cause, "kind");
+  const originalCode = field(cause, "originalCode");
+  return kind === "TransactionWriteConflict" || originalCode === "40001" || originalCode === "SQLITE_BUSY";
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
 type IdRow = { id: bigint | number };
 type CountRow = { count: bigint | number };
 
@@ -60,7 +82,7 @@ export class ThingDeletes {
   async byIds(ids: readonly number[], { dryRun, wantIds }: DeleteOptions): Promise<DeleteOutcome> {
     const outcome = { dryRun, allThings: false };
     if (ids.length === 0) return { ...outcome, deletedCount: 0, deletedIds: [], notFoundIds: [] };
-    const inIds = Prisma.sql`${ID} IN (${this.dialect.idSet(ids)})`;
+    const inIds = this.dialect.inIds(ID, ids);
     if (dryRun) {
       const found = ascending((await this.selectIds(this.prisma, inIds)).map((row) => row.id));
       return { ...outcome, deletedCount: 0, deletedIds: found, notFoundIds: missingFrom(ids, found) };
@@ -79,22 +101,19 @@ export class ThingDeletes {
   /** Counts the matches and deletes them in one transaction, so no row can slip in between check and delete. */
   async matching(filter: ThingFilter, atMost: number, { dryRun }: Omit<DeleteOptions, "wantIds">): Promise<DeleteOutcome> {
     const where = this.filterSql(filter);
-    return this.prisma.$transaction(
-      async (tx) => {
-        const matched = await this.count(tx, where);
-        if (matched > atMost) {
-          throw userError(
-            ErrorCode.TOO_MANY_ROWS,
-            `${matched} Things match, more than atMost (${atMost}); nothing was deleted`,
-            { matched, atMost },
-          );
-        }
-        const rows = dryRun ? await this.selectIds(tx, where) : await this.deleteReturningIds(tx, where);
-        const ids = ascending(rows.map((row) => row.id));
-        return { deletedCount: dryRun ? 0 : ids.length, deletedIds: ids, notFoundIds: [], dryRun, allThings: false };
-      },
-      { isolationLevel: Prisma.TransactionIsolationLevel.Serializable },
-    );
+    return this.serializable(async (tx) => {
+      const matched = await this.count(tx, where);
+      if (matched > atMost) {
+        throw userError(
+          ErrorCode.TOO_MANY_ROWS,
+          `${matched} Things match, more than atMost (${atMost}); nothing was deleted`,
+          { matched, atMost },
+        );
+      }
+      const rows = dryRun ? await this.selectIds(tx, where) : await this.deleteReturningIds(tx, where);
+      const ids = ascending(rows.map((row) => row.id));
+      return { deletedCount: dryRun ? 0 : ids.length, deletedIds: ids, notFoundIds: [], dryRun, allThings: false };
+    });
   }
 
   /**
@@ -104,36 +123,50 @@ export class ThingDeletes {
    */
   async all(expectedCount: number, maxRows: number, { dryRun, wantIds }: DeleteOptions): Promise<DeleteOutcome> {
     const everything = Prisma.sql`1 = 1`;
-    return this.prisma.$transaction(
-      async (tx) => {
-        const actualCount = await this.count(tx, everything);
-        if (actualCount !== expectedCount) {
-          throw userError(
-            ErrorCode.COUNT_MISMATCH,
-            `There are ${actualCount} Things, not ${expectedCount}; nothing was deleted`,
-            { actualCount, expectedCount },
-          );
-        }
-        if (actualCount > maxRows) {
-          throw userError(
-            ErrorCode.TOO_MANY_ROWS,
-            `${actualCount} Things exist, more than MAX_DELETE_IDS (${maxRows}) one call may delete; nothing was deleted`,
-            { matched: actualCount, atMost: maxRows },
-          );
-        }
-        const ids = dryRun || wantIds ? ascending((await this.selectIds(tx, everything)).map((row) => row.id)) : null;
-        const deletedCount = dryRun ? 0 : await tx.$executeRaw`DELETE FROM ${THING}`;
-        return { deletedCount, deletedIds: ids, notFoundIds: [], dryRun, allThings: true };
-      },
-      { isolationLevel: Prisma.TransactionIsolationLevel.Serializable },
-    );
+    return this.serializable(async (tx) => {
+      const actualCount = await this.count(tx, everything);
+      if (actualCount !== expectedCount) {
+        throw userError(
+          ErrorCode.COUNT_MISMATCH,
+          `There are ${actualCount} Things, not ${expectedCount}; nothing was deleted`,
+          { actualCount, expectedCount },
+        );
+      }
+      if (actualCount > maxRows) {
+        throw userError(
+          ErrorCode.TOO_MANY_ROWS,
+          `${actualCount} Things exist, more than MAX_DELETE_IDS (${maxRows}) one call may delete; nothing was deleted`,
+          { matched: actualCount, atMost: maxRows },
+        );
+      }
+      const ids = dryRun || wantIds ? ascending((await this.selectIds(tx, everything)).map((row) => row.id)) : null;
+      const deletedCount = dryRun ? 0 : await tx.$executeRaw`DELETE FROM ${THING}`;
+      return { deletedCount, deletedIds: ids, notFoundIds: [], dryRun, allThings: true };
+    });
+  }
+
+  /**
+   * One serializable transaction, run again when the database aborted it for a conflict with a concurrent one
+   * (see isSerializationFailure). An aborted attempt was rolled back entirely, so a retry can never make a partial
+   * delete; after SERIALIZATION_ATTEMPTS the failure surfaces as an unexpected error with nothing deleted.
+   */
+  private async serializable<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.prisma.$transaction(work, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
+      } catch (error) {
+        if (attempt >= SERIALIZATION_ATTEMPTS || !isSerializationFailure(error)) throw error;
+        // Random back-off, so that the transactions that collided do not collide again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
   }
 
   private filterSql({ textContains, textEquals, idIn }: ThingFilter): Prisma.Sql {
     const conditions: Prisma.Sql[] = [];
     if (textContains !== undefined) conditions.push(this.dialect.contains(TEXT, textContains));
     if (textEquals !== undefined) conditions.push(Prisma.sql`${TEXT} = ${textEquals}`);
-    if (idIn !== undefined) conditions.push(Prisma.sql`${ID} IN (${this.dialect.idSet(idIn)})`);
+    if (idIn !== undefined) conditions.push(this.dialect.inIds(ID, idIn));
     return Prisma.join(conditions, " AND ");
   }
 

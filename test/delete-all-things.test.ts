@@ -8,9 +8,9 @@ beforeAll(async () => {
   server = await startTestServer({ maxDeleteIds: 10 });
 });
 afterAll(() => server.close());
-beforeEach(() => {
-  server.raw.exec("DELETE FROM Thing");
-  ids = server.seed(["a", "b", "c"]).map(String);
+beforeEach(async () => {
+  await server.clear();
+  ids = (await server.seed(["a", "b", "c"])).map(String);
   server.sql.length = 0;
 });
 
@@ -18,7 +18,7 @@ describe("deleteAllThings", () => {
   it("empties the table with a bare DELETE FROM when expectedCount is the row count", async () => {
     const result = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 3 });
     expect(result.data?.deleteAllThings.deletedCount).toBe(3);
-    expect(server.things()).toEqual([]);
+    expect(await server.things()).toEqual([]);
     const statements = dataStatements(server.sql);
     expect(statements).toEqual([expect.stringMatching(/^SELECT COUNT\(\*\)/), 'DELETE FROM "Thing"']);
     expect(server.sql.map((statement) => statement.sql)).toContain("COMMIT");
@@ -35,20 +35,20 @@ describe("deleteAllThings", () => {
       expect(result.status).toBe(200);
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: "COUNT_MISMATCH", actualCount: 3, expectedCount });
     }
-    expect(server.things()).toHaveLength(3);
+    expect(await server.things()).toHaveLength(3);
   });
 
   it("in a dry run reports every id and changes nothing", async () => {
     const result = await server.execute(DeleteAllThingsDocument, { expectedCount: 3, dryRun: true });
     expect(result.data?.deleteAllThings).toEqual({ deletedCount: 0, deletedIds: ids, dryRun: true });
-    expect(server.things()).toHaveLength(3);
+    expect(await server.things()).toHaveLength(3);
   });
 
   it("refuses to delete more rows than MAX_DELETE_IDS in one call", async () => {
-    server.seed(Array.from({ length: 8 }, (_, i) => `more ${i}`));
+    await server.seed(Array.from({ length: 8 }, (_, i) => `more ${i}`));
     const result = await server.execute(DeleteAllThingsDocument, { expectedCount: 11 });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_ROWS", matched: 11, atMost: 10 });
-    expect(server.things()).toHaveLength(11);
+    expect(await server.things()).toHaveLength(11);
   });
 
   it("refuses a negative expectedCount with BAD_USER_INPUT", async () => {

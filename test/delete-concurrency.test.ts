@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteThingsDetailedDocument } from "./gql/graphql.ts";
-import { startTestServer, type TestServer } from "./helpers.ts";
+import { startTestServerPair, type TestServer } from "./helpers.ts";
 
 let first: TestServer;
 let second: TestServer;
 beforeAll(async () => {
-  first = await startTestServer();
-  // A second app with its own connection to the same file, as a second server process would have.
-  second = await startTestServer({ databaseFile: first.file });
+  [first, second] = await startTestServerPair();
 });
 afterAll(async () => {
   await second.close();
@@ -23,8 +21,8 @@ function sample(ids: readonly number[], seed: number): string[] {
 describe("concurrent deleteThings calls with overlapping ids", () => {
   it("report disjoint deletedIds whose union is exactly the rows that disappeared (30 rounds)", async () => {
     for (let round = 0; round < 30; round++) {
-      first.raw.exec("DELETE FROM Thing");
-      const ids = first.seed(Array.from({ length: 300 }, (_, i) => `round ${round} thing ${i}`));
+      await first.clear();
+      const ids = await first.seed(Array.from({ length: 300 }, (_, i) => `round ${round} thing ${i}`));
       const calls = [
         [first, sample(ids, round * 4 + 1)],
         [second, sample(ids, round * 4 + 2)],
@@ -45,7 +43,7 @@ describe("concurrent deleteThings calls with overlapping ids", () => {
       const union = deletedSets.flat();
       expect(new Set(union).size).toBe(union.length);
 
-      const remaining = new Set(first.things().map((thing) => String(thing.id)));
+      const remaining = new Set((await first.things()).map((thing) => String(thing.id)));
       const disappeared = ids.map(String).filter((id) => !remaining.has(id));
       expect([...union].sort()).toEqual(disappeared.sort());
 

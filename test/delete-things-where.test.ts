@@ -8,15 +8,15 @@ beforeAll(async () => {
   server = await startTestServer({ maxDeleteIds: 1000 });
 });
 afterAll(() => server.close());
-beforeEach(() => {
-  server.raw.exec("DELETE FROM Thing");
+beforeEach(async () => {
+  await server.clear();
   const texts = ["apple pie", "Apple", "banana", "cherry pie", "50% off", "pie"];
-  const seeded = server.seed(texts);
+  const seeded = await server.seed(texts);
   ids = Object.fromEntries(texts.map((text, i) => [text, String(seeded[i])]));
   server.sql.length = 0;
 });
 
-const remainingTexts = () => server.things().map((thing) => thing.text);
+const remainingTexts = async () => (await server.things()).map((thing) => thing.text);
 
 describe("deleteThingsWhere", () => {
   it("deletes the rows whose text contains the substring, case-sensitively, and reports them", async () => {
@@ -27,7 +27,7 @@ describe("deleteThingsWhere", () => {
       notFoundIds: [],
       dryRun: false,
     });
-    expect(remainingTexts()).toEqual(["Apple", "banana", "50% off"]);
+    expect(await remainingTexts()).toEqual(["Apple", "banana", "50% off"]);
   });
 
   it("treats LIKE wildcards in textContains as plain characters", async () => {
@@ -43,7 +43,7 @@ describe("deleteThingsWhere", () => {
     expect(result.data?.deleteThingsWhere.deletedIds).toEqual([ids["pie"]]);
     const exact = await server.execute(DeleteThingsWhereDocument, { where: { textEquals: "Apple" }, atMost: 1 });
     expect(exact.data?.deleteThingsWhere.deletedIds).toEqual([ids["Apple"]]);
-    expect(remainingTexts()).toEqual(["apple pie", "banana", "cherry pie", "50% off"]);
+    expect(await remainingTexts()).toEqual(["apple pie", "banana", "cherry pie", "50% off"]);
   });
 
   it("deletes nothing and answers TOO_MANY_ROWS when more than atMost rows match", async () => {
@@ -52,7 +52,7 @@ describe("deleteThingsWhere", () => {
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_ROWS", matched: 3, atMost: 2 });
     expect(dataStatements(server.sql).some((sql) => sql.startsWith("DELETE"))).toBe(false);
-    expect(remainingTexts()).toHaveLength(6);
+    expect(await remainingTexts()).toHaveLength(6);
   });
 
   it("in a dry run reports the matching rows and changes nothing", async () => {
@@ -67,7 +67,7 @@ describe("deleteThingsWhere", () => {
       notFoundIds: [],
       dryRun: true,
     });
-    expect(remainingTexts()).toHaveLength(6);
+    expect(await remainingTexts()).toHaveLength(6);
   });
 
   it.each([
@@ -79,7 +79,7 @@ describe("deleteThingsWhere", () => {
     const result = await server.execute(DeleteThingsWhereDocument, { where, atMost: 100 });
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(server.sql).toEqual([]);
-    expect(remainingTexts()).toHaveLength(6);
+    expect(await remainingTexts()).toHaveLength(6);
   });
 
   it("refuses a negative atMost or one above MAX_DELETE_IDS with BAD_USER_INPUT", async () => {

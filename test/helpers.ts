@@ -1,16 +1,17 @@
-// Shared test setup: a real app on a fresh, migrated SQLite file per test file, called through `app.fetch`
-// (real HTTP semantics, no port), with every SQL statement recorded.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+// Shared test setup: a real app on a fresh, migrated database per test file (SQLite, or PostgreSQL with
+// TEST_DATABASE=postgres; see test/databases.ts), called through `app.fetch` (real HTTP semantics, no port), with
+// every SQL statement recorded.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import BetterSqlite3 from "better-sqlite3";
 import { print } from "graphql";
-import { openDatabase } from "../src/db.ts";
+import { openDatabase, type DatabaseProvider } from "../src/db.ts";
 import type { PrismaClient } from "../src/generated/prisma/client.ts";
 import { createLogger } from "../src/logger.ts";
+import { databaseReadiness } from "../src/readiness.ts";
 import type { ObservedStatement } from "../src/sql-tap.ts";
 import { createApp, type App } from "../src/yoga.ts";
+import { createScratchDatabase, openRawDatabase, type RawDatabase, type Thing } from "./databases.ts";
+
+export { expectedSql, testProvider } from "./databases.ts";
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -21,22 +22,27 @@ export interface GraphQLResponse<TData> {
 export interface TestServer {
   app: App;
   prisma: PrismaClient;
-  /** The SQLite file this server uses. */
-  file: string;
+  provider: DatabaseProvider;
+  /** The database this server uses; pass it to another startTestServer to share it. */
+  databaseUrl: string;
   /** Every statement Prisma sent, in order; clear it with `sql.length = 0`. */
   sql: ObservedStatement[];
-  /** A separate raw connection, to check what really is in the database. */
-  raw: BetterSqlite3.Database;
   execute<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
   ): Promise<GraphQLResponse<TData>>;
   /** Sends any body, for inputs the typed documents cannot express. */
   post(body: unknown): Promise<GraphQLResponse<unknown>>;
-  /** Rows of the Thing table, ordered by id. */
-  things(): { id: number; text: string }[];
+  /** Rows of the Thing table, ordered by id, read on a separate connection. */
+  things(): Promise<Thing[]>;
   /** Inserts Things straight into the database (not through the API) and returns their ids. */
-  seed(texts: readonly string[]): number[];
+  seed(texts: readonly string[]): Promise<number[]>;
+  /** Deletes every Thing, around the app. */
+  clear(): Promise<void>;
+  /** Makes the database refuse to delete one row (a trigger); returns the undo. */
+  refuseDeleteOf: RawDatabase["refuseDeleteOf"];
+  /** The raw connection, for what the methods above do not cover. */
+  raw: RawDatabase;
   /** Opens a GraphQL subscription over SSE, as a browser would. */
   subscribe<TData>(document: TypedDocumentNode<TData, Record<string, never>>): Promise<Subscription<TData>>;
   close(): Promise<void>;
@@ -45,8 +51,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** MAX_DELETE_IDS for this server. */
   maxDeleteIds?: number;
-  /** Share another test server's SQLite file, as a second instance would; by default a fresh file. */
-  databaseFile?: string;
+  /** Share another test server's database (its databaseUrl), as a second instance would; by default a fresh one. */
+  databaseUrl?: string;
 }
 
 export interface Subscription<TData> {
@@ -87,19 +93,58 @@ async function openSubscription<TData>(response: Response, abort: AbortControlle
   };
 }
 
+/** Sends a typed operation to a server over real HTTP (a separate process, a port). */
+export async function executeOverHttp<TData, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<TData>, "status">) };
+}
+
+/** Opens a GraphQL subscription over SSE at `url`, as a browser would; `fetchImpl` is an app's or the real fetch. */
+export async function subscribe<TData>(
+  fetchImpl: (url: string, init: RequestInit) => Response | Promise<Response>,
+  url: string,
+  document: TypedDocumentNode<TData, Record<string, never>>,
+): Promise<Subscription<TData>> {
+  const abort = new AbortController();
+  const response = await fetchImpl(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ query: print(document) }),
+    signal: abort.signal,
+  });
+  return openSubscription<TData>(response, abort);
+}
+
 export async function startTestServer({
   maxDeleteIds = 100_000,
-  databaseFile,
+  databaseUrl: sharedUrl,
 }: TestServerOptions = {}): Promise<TestServer> {
-  const file = databaseFile ?? join(mkdtempSync(join(tmpdir(), "things-test-")), "things.db");
+  const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
+  const databaseUrl = sharedUrl ?? scratch!.url;
   const sql: ObservedStatement[] = [];
   const database = await openDatabase({
-    databaseUrl: `file:${file}`,
+    databaseUrl,
     sqliteSynchronous: "NORMAL",
+    // Small: test files run in parallel, each with its own pool on the one test server.
+    postgres: { poolSize: 4 },
     onSql: (statement) => sql.push(statement),
   });
-  const app = createApp({ prisma: database.prisma, logger: createLogger("silent"), maxDeleteIds });
-  const raw = new BetterSqlite3(file);
+  const app = createApp({
+    prisma: database.prisma,
+    logger: createLogger("silent"),
+    maxDeleteIds,
+    dialect: database.dialect,
+    readiness: databaseReadiness(database.prisma, database.migrations),
+  });
+  const raw = await openRawDatabase(databaseUrl);
 
   const post = async (body: unknown): Promise<GraphQLResponse<unknown>> => {
     const response = await app.fetch("http://yoga/graphql", {
@@ -118,41 +163,32 @@ export async function startTestServer({
     return (await post({ query: print(document), variables })) as GraphQLResponse<TData>;
   }
 
-  const insert = raw.prepare("INSERT INTO Thing (text) VALUES (?) RETURNING id");
-  const seed = raw.transaction((texts: readonly string[]) =>
-    texts.map((text) => (insert.get(text) as { id: number }).id),
-  );
-
-  async function subscribe<TData>(
-    document: TypedDocumentNode<TData, Record<string, never>>,
-  ): Promise<Subscription<TData>> {
-    const abort = new AbortController();
-    const response = await app.fetch("http://yoga/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ query: print(document) }),
-      signal: abort.signal,
-    });
-    return openSubscription<TData>(response, abort);
-  }
-
   return {
     app,
     prisma: database.prisma,
-    file,
+    provider: database.provider,
+    databaseUrl,
     sql,
     raw,
     execute,
     post,
-    seed: (texts) => seed(texts),
-    subscribe,
-    things: () => raw.prepare("SELECT id, text FROM Thing ORDER BY id").all() as { id: number; text: string }[],
+    seed: (texts) => raw.seed(texts),
+    clear: () => raw.clear(),
+    refuseDeleteOf: (row) => raw.refuseDeleteOf(row),
+    subscribe: (document) => subscribe((url, init) => app.fetch(url, init), "http://yoga/graphql", document),
+    things: () => raw.things(),
     close: async () => {
-      raw.close();
+      await raw.close();
       await database.close();
-      if (!databaseFile) rmSync(dirname(file), { recursive: true, force: true });
+      await scratch?.drop();
     },
   };
+}
+
+/** Two apps with their own connections to one fresh database, as two server processes would have. */
+export async function startTestServerPair(options: Omit<TestServerOptions, "databaseUrl"> = {}): Promise<[TestServer, TestServer]> {
+  const first = await startTestServer(options);
+  return [first, await startTestServer({ ...options, databaseUrl: first.databaseUrl })];
 }
 
 /** Only the statements that touch data: transaction boundaries and pragmas left out. */

@@ -1,6 +1,5 @@
 // The offline migration machinery: migrateDatabase on real SQLite files, and the unmodified prisma CLI through the
 // schema-engine shim that prisma.config.ts selects.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   appendFileSync,
@@ -13,13 +12,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { MigrationError, migrateDatabase } from "../src/migrations/index.ts";
+import { migrateDatabase } from "../src/migrations/index.ts";
+import { expectReadable, migrationError } from "./migration-errors.ts";
+import { prisma, root, run } from "./processes.ts";
 
-const root = resolve(import.meta.dirname, "..");
 const committedMigrations = join(root, "prisma", "migrations");
 const committedNames = migrationNames(committedMigrations);
 
@@ -93,20 +92,6 @@ function migrationRows(file: string): MigrationRow[] {
       )
       .all(),
   );
-}
-
-async function migrationError(migrating: Promise<unknown>): Promise<MigrationError> {
-  const error: unknown = await migrating.then(
-    () => undefined,
-    (rejection: unknown) => rejection,
-  );
-  expect(error).toBeInstanceOf(MigrationError);
-  return error as MigrationError;
-}
-
-/** One paragraph for a human: no stack, no Rust span trace. */
-function expectReadable(message: string): void {
-  expect(message).not.toMatch(/\n|Span trace|\w::\w/);
 }
 
 describe("migrateDatabase", () => {
@@ -226,8 +211,8 @@ describe("migrateDatabase", () => {
     expect(tableNames(file)).not.toContain("Thing");
   });
 
-  test("URLs other than file: are refused with UNSUPPORTED_DATABASE before anything is opened", async () => {
-    for (const databaseUrl of ["postgresql://user:secret@localhost/things", "mysql://localhost/things"]) {
+  test("URLs other than file: and postgresql: are refused with UNSUPPORTED_DATABASE before anything is opened", async () => {
+    for (const databaseUrl of ["mysql://user:secret@localhost/things", "sqlserver://localhost/things"]) {
       const error = await migrationError(migrateDatabase({ databaseUrl }));
       expect(error.code).toBe("UNSUPPORTED_DATABASE");
       expect(error.message).not.toContain("secret");
@@ -243,33 +228,6 @@ describe("migrateDatabase", () => {
     expect(error.code).toBe("MIGRATIONS_NOT_FOUND");
   });
 });
-
-interface ProcessResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(file, args, { ...options, encoding: "utf-8" });
-    return { code: 0, stdout, stderr } satisfies ProcessResult;
-  } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof failed.code !== "number") throw error;
-    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" } satisfies ProcessResult;
-  }
-}
-
-/**
- * The unmodified prisma CLI. PRISMA_SCHEMA_ENGINE_BINARY is removed so that prisma.config.ts has to choose the
- * shim itself, unless a test sets it.
- */
-function prisma(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env };
-  if (options.env?.PRISMA_SCHEMA_ENGINE_BINARY === undefined) delete env.PRISMA_SCHEMA_ENGINE_BINARY;
-  return run(join(root, "node_modules", ".bin", "prisma"), args, { cwd: options.cwd ?? root, env });
-}
 
 describe.concurrent("the prisma CLI, offline through the schema-engine shim", () => {
   test("migrate deploy creates and migrates a new database, and migrate status then finds it up to date", async ({

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 beforeEach(async () => {
-  server.raw.exec("DELETE FROM Thing");
+  await server.clear();
   subscription?.close();
   subscription = await server.subscribe(ThingsDeletedDocument);
 });
@@ -26,7 +26,7 @@ const nextEvent = async () => (await subscription.next()).data?.thingsDeleted;
 
 describe("thingsDeleted subscription (SSE)", () => {
   it("receives one event per committed deleteThings call, with the ids and the count", async () => {
-    const [a, b] = server.seed(["a", "b", "c"]);
+    const [a, b] = await server.seed(["a", "b", "c"]);
     const before = Date.now();
     await server.execute(DeleteThingsDocument, { ids: [String(a), String(b)] });
     const event = await nextEvent();
@@ -35,7 +35,7 @@ describe("thingsDeleted subscription (SSE)", () => {
   });
 
   it("receives nothing for a dry run, a refused call or a call that removed nothing", async () => {
-    const [a, b] = server.seed(["a", "b"]);
+    const [a, b] = await server.seed(["a", "b"]);
     await server.execute(DeleteThingsDetailedDocument, { ids: [String(a)], dryRun: true });
     await server.execute(DeleteAllThingsDocument, { expectedCount: 5 });
     await server.execute(DeleteThingsWhereDocument, { where: { textContains: "a" }, atMost: 0 });
@@ -47,19 +47,19 @@ describe("thingsDeleted subscription (SSE)", () => {
   });
 
   it("tells subscribers when deleteAllThings emptied the table", async () => {
-    server.seed(["a", "b"]);
+    (await server.seed(["a", "b"]));
     await server.execute(DeleteAllThingsCountDocument, { expectedCount: 2 });
     expect(await nextEvent()).toMatchObject({ ids: [], count: 2, allThings: true });
   });
 
   it("sends one event for a 100000-id delete", async () => {
-    const ids = server.seed(Array.from({ length: 100_000 }, (_, i) => `t${i}`)).map(String);
+    const ids = (await server.seed(Array.from({ length: 100_000 }, (_, i) => `t${i}`))).map(String);
     await server.execute(DeleteThingsDocument, { ids });
     const event = await nextEvent();
     expect(event?.count).toBe(100_000);
     expect(event?.ids).toHaveLength(100_000);
     await server.execute(DeleteThingsDocument, { ids: [] });
-    server.seed(["last"]);
+    (await server.seed(["last"]));
     await server.execute(DeleteAllThingsCountDocument, { expectedCount: 1 });
     expect((await nextEvent())?.allThings).toBe(true);
   });

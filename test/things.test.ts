@@ -7,15 +7,15 @@ import {
   ThingCountDocument,
   ThingsPageDocument,
 } from "./gql/graphql.ts";
-import { dataStatements, startTestServer, type TestServer } from "./helpers.ts";
+import { dataStatements, expectedSql, startTestServer, type TestServer } from "./helpers.ts";
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
-beforeEach(() => {
-  server.raw.exec("DELETE FROM Thing");
+beforeEach(async () => {
+  await server.clear();
   server.sql.length = 0;
 });
 
@@ -36,7 +36,7 @@ describe("Things", () => {
     expect(deleted).toEqual({ status: 200, data: { deleteThings: { deletedCount: 3 } } });
 
     expect((await server.execute(ThingCountDocument, {})).data?.thingCount).toBe(2);
-    expect(server.things()).toEqual([
+    expect(await server.things()).toEqual([
       { id: Number(ids[0]), text: "first" },
       { id: Number(ids[2]), text: "b" },
     ]);
@@ -64,23 +64,23 @@ describe("Things", () => {
 describe("deleteThings", () => {
   it("sends exactly one DELETE statement and no SELECT", async () => {
     await server.execute(CreateThingsDocument, { texts: ["a", "b", "c"] });
-    const ids = server.things().map((thing) => String(thing.id));
+    const ids = (await server.things()).map((thing) => String(thing.id));
     server.sql.length = 0;
 
     await server.execute(DeleteThingsDocument, { ids });
 
     expect(dataStatements(server.sql)).toEqual([
-      expect.stringMatching(/^DELETE FROM .*Thing.* WHERE .*id.* IN \(\?,\?,\?\)$/),
+      expect.stringMatching(new RegExp(`^DELETE FROM .*Thing.* WHERE .*id.* IN \\(${expectedSql.placeholders(3)}\\)$`)),
     ]);
     expect(server.sql[0]?.args).toEqual(ids.map(Number));
   });
 
   it("counts a duplicated id once and ignores ids that do not exist", async () => {
     await server.execute(CreateThingsDocument, { texts: ["a", "b"] });
-    const [a, b] = server.things();
+    const [a, b] = await server.things();
     const result = await server.execute(DeleteThingsDocument, { ids: [String(a!.id), String(a!.id), "999999"] });
     expect(result.data?.deleteThings.deletedCount).toBe(1);
-    expect(server.things()).toEqual([b]);
+    expect(await server.things()).toEqual([b]);
   });
 
   it("answers an empty list with 0 without touching the database", async () => {
@@ -93,7 +93,7 @@ describe("deleteThings", () => {
     "rejects the id %j with BAD_USER_INPUT naming it, and deletes nothing",
     async (badId) => {
       await server.execute(CreateThingsDocument, { texts: ["keep"] });
-      const kept = server.things();
+      const kept = await server.things();
       server.sql.length = 0;
 
       const result = await server.execute(DeleteThingsDocument, { ids: [String(kept[0]!.id), badId] });
@@ -103,7 +103,7 @@ describe("deleteThings", () => {
       expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
       expect(result.errors?.[0]?.message).toContain(JSON.stringify(badId));
       expect(server.sql).toEqual([]);
-      expect(server.things()).toEqual(kept);
+      expect(await server.things()).toEqual(kept);
     },
   );
 });

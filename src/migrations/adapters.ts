@@ -3,8 +3,17 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { randomUUID } from "node:crypto";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  postgresPoolConfig,
+  postgresSchema,
+  quoteIdentifier,
+  withDatabaseName,
+  withPostgresClient,
+} from "../postgres.ts";
 import { MigrationError } from "./errors.ts";
 
 /** Connector names as Prisma writes them in migration_lock.toml and createMigration's `connectorType`. */
@@ -15,22 +24,20 @@ export interface DatabaseTarget {
   factory: SqlMigrationAwareDriverAdapterFactory;
 }
 
-/**
- * The single place that maps a URL to an adapter. PostgreSQL (a later issue) plugs in here: a factory on
- * @prisma/adapter-pg with its own temp-database shadow (prisma-offline.md P3, P4).
- */
+/** The single place that maps a URL to an adapter. */
 export function createDatabaseTarget(databaseUrl: string, baseDir: string): DatabaseTarget {
   const provider = databaseProvider(databaseUrl);
   switch (provider) {
     case "sqlite":
       return { provider, factory: sqliteFactory(sqliteFilePath(databaseUrl, baseDir)) };
     case "postgresql":
-      throw new MigrationError(
-        "UNSUPPORTED_DATABASE",
-        "PostgreSQL migrations are not supported by the offline migration engine yet (it needs @prisma/adapter-pg). " +
-          "Use a SQLite URL such as file:./data/things.db.",
-      );
+      return { provider, factory: postgresFactory(databaseUrl) };
   }
+}
+
+/** Where each provider's committed history lives, relative to the project root. */
+export function migrationsPath(provider: DatabaseProvider): string {
+  return provider === "sqlite" ? "prisma/migrations" : "prisma/postgresql/migrations";
 }
 
 export function databaseProvider(databaseUrl: string): DatabaseProvider {
@@ -39,8 +46,8 @@ export function databaseProvider(databaseUrl: string): DatabaseProvider {
   if (scheme === "postgres" || scheme === "postgresql") return "postgresql";
   throw new MigrationError(
     "UNSUPPORTED_DATABASE",
-    `Cannot migrate "${redactUrl(databaseUrl)}": only SQLite URLs (file:<path>) are supported. ` +
-      "Set DATABASE_URL to something like file:./data/things.db.",
+    `Cannot migrate "${redactUrl(databaseUrl)}": only SQLite (file:<path>) and PostgreSQL (postgresql://…) URLs ` +
+      "are supported. Set DATABASE_URL to something like file:./data/things.db.",
   );
 }
 
@@ -92,6 +99,55 @@ function scriptsThroughExecuteScript(adapter: SqlDriverAdapter): SqlDriverAdapte
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * adapter-pg for the engine, with two fixes. P4: its own connectToShadowDb lets the connection string's database
+ * win over the temporary one, so the engine would replay the history into the real database; here the shadow is a
+ * fresh `prisma_migrate_shadow_db_<uuid>` reached by its own URL, dropped after its pool is closed. P3: the engine's
+ * describe queries return pg_catalog "char" columns (OID 18), which the adapter cannot decode; they are read as text.
+ */
+function postgresFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  const schema = postgresSchema(databaseUrl);
+  const options = schema === undefined ? undefined : { schema };
+  const connectTo = async (url: string) =>
+    charColumnsAsText(await new PrismaPg(postgresPoolConfig(url), options).connect());
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    connect: () => connectTo(databaseUrl),
+    connectToShadowDb: async () => {
+      const shadow = `prisma_migrate_shadow_db_${randomUUID()}`;
+      await withPostgresClient(databaseUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(shadow)}`));
+      const adapter = await connectTo(withDatabaseName(databaseUrl, shadow));
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = async () => {
+        await dispose();
+        await withPostgresClient(databaseUrl, (client) =>
+          client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(shadow)} WITH (FORCE)`),
+        );
+      };
+      return adapter;
+    },
+  };
+}
+
+interface PgResult {
+  fields: { dataTypeID: number }[];
+}
+
+/** P3: pg's `"char"` (OID 18) becomes `text` (OID 25) before the adapter maps column types. */
+function charColumnsAsText<T extends SqlDriverAdapter>(adapter: T): T {
+  // performIO is TypeScript-private in adapter-pg 7.10.1 but an ordinary method at run time; the adapter calls it
+  // through `this`, so an own property takes precedence. Re-check when upgrading the adapter.
+  const io = adapter as unknown as { performIO(query: unknown): Promise<PgResult> };
+  const performIO = io.performIO.bind(adapter);
+  io.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+    return result;
+  };
+  return adapter;
 }
 
 function redactUrl(url: string): string {

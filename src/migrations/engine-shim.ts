@@ -35,6 +35,13 @@ import type {
   SchemasContainer,
 } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { createDatabaseTarget, databaseProvider, removeSqliteFile, sqliteFilePath } from "./adapters.ts";
+import {
+  databaseName,
+  isMissingDatabase,
+  quoteIdentifier,
+  withDatabaseName,
+  withPostgresClient,
+} from "../postgres.ts";
 import { engineVersion, openEngine, type OpenEngine } from "./engine.ts";
 import { cleanEngineMessage, errorCode } from "./errors.ts";
 import { diagnoseHistory, isMissingMigrationsTable, SQLITE_MIGRATIONS_TABLE_DDL } from "./history.ts";
@@ -42,7 +49,7 @@ import { lockfileContent } from "./migration-list.ts";
 
 interface Datasource {
   url?: string;
-  /** Ignored: the SQLite shadow database is in memory. */
+  /** Ignored: the SQLite shadow database is in memory; PostgreSQL's is a temporary database (adapters.ts). */
   shadowDatabaseUrl?: string;
 }
 
@@ -62,27 +69,55 @@ const datasource = JSON.parse(values.datasource ?? "{}") as Datasource;
  * `cli can-connect-to-database | create-database | drop-database`. The CLI answers P1003 ("database does not
  * exist") from can-connect by calling create-database, which is how `migrate dev`/`deploy` create a missing file.
  */
-function runOneShot(command: string): number {
+async function runOneShot(command: string): Promise<number> {
   try {
     const url = requireUrl();
     createDatabaseTarget(url, process.cwd()); // throws the clear UNSUPPORTED_DATABASE error for other schemes
-    const path = sqliteFilePath(url, process.cwd());
-    switch (command) {
-      case "can-connect-to-database":
-        if (existsSync(path)) return 0;
-        return reportOneShotError(`Database \`${basename(path)}\` does not exist at \`${path}\``, "P1003");
-      case "create-database":
-        mkdirSync(dirname(path), { recursive: true });
-        closeSync(openSync(path, "a")); // an empty file is an empty SQLite database
-        return 0;
-      case "drop-database":
-        removeSqliteFile(path);
-        return 0;
-      default:
-        return reportOneShotError(`Unknown command: cli ${command}`);
-    }
+    return databaseProvider(url) === "sqlite" ? sqliteOneShot(command, url) : await postgresOneShot(command, url);
   } catch (error) {
     return reportOneShotError(cleanEngineMessage(error), errorCode(error));
+  }
+}
+
+function sqliteOneShot(command: string, url: string): number {
+  const path = sqliteFilePath(url, process.cwd());
+  switch (command) {
+    case "can-connect-to-database":
+      if (existsSync(path)) return 0;
+      return reportOneShotError(`Database \`${basename(path)}\` does not exist at \`${path}\``, "P1003");
+    case "create-database":
+      mkdirSync(dirname(path), { recursive: true });
+      closeSync(openSync(path, "a")); // an empty file is an empty SQLite database
+      return 0;
+    case "drop-database":
+      removeSqliteFile(path);
+      return 0;
+    default:
+      return reportOneShotError(`Unknown command: cli ${command}`);
+  }
+}
+
+/** Creating or dropping the URL's database goes through the server's `postgres` maintenance database. */
+async function postgresOneShot(command: string, url: string): Promise<number> {
+  const name = quoteIdentifier(databaseName(url));
+  const maintenance = withDatabaseName(url, "postgres");
+  switch (command) {
+    case "can-connect-to-database":
+      try {
+        await withPostgresClient(url, async () => {});
+        return 0;
+      } catch (error) {
+        if (!isMissingDatabase(error)) throw error;
+        return reportOneShotError(`Database \`${databaseName(url)}\` does not exist`, "P1003");
+      }
+    case "create-database":
+      await withPostgresClient(maintenance, (client) => client.query(`CREATE DATABASE ${name}`));
+      return 0;
+    case "drop-database":
+      await withPostgresClient(maintenance, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return 0;
+    default:
+      return reportOneShotError(`Unknown command: cli ${command}`);
   }
 }
 
@@ -288,7 +323,7 @@ if (values.version) {
   console.log(`schema-engine-cli ${await engineVersion()}`);
   process.exit(0);
 } else if (positionals[0] === "cli") {
-  process.exit(runOneShot(positionals[1] ?? ""));
+  process.exit(await runOneShot(positionals[1] ?? ""));
 } else {
   await serveJsonRpc(await readDatamodels(values.datamodels ?? []));
 }

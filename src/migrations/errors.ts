@@ -9,6 +9,7 @@ import type { ErrorRegistry } from "@prisma/driver-adapter-utils";
  * - MIGRATION_FAILED      a migration failed, now or in an earlier run (Prisma P3009 / P3018)
  * - DATABASE_NOT_EMPTY    the database has tables but no migration history (Prisma P3005)
  * - DATABASE_LOCKED       another connection (e.g. a running server) holds the SQLite lock
+ * - DATABASE_UNREACHABLE  the database server cannot be reached, or refuses the credentials or database name
  * - UNSUPPORTED_DATABASE  the URL scheme has no migration adapter here
  * - MIGRATIONS_NOT_FOUND  the migrations directory does not exist (a wrong cwd or path would otherwise migrate nothing)
  * - ENGINE_ERROR          any other error reported by the schema engine
@@ -19,6 +20,7 @@ export type MigrationErrorCode =
   | "MIGRATION_FAILED"
   | "DATABASE_NOT_EMPTY"
   | "DATABASE_LOCKED"
+  | "DATABASE_UNREACHABLE"
   | "UNSUPPORTED_DATABASE"
   | "MIGRATIONS_NOT_FOUND"
   | "ENGINE_ERROR";

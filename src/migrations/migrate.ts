@@ -2,15 +2,17 @@
 
 import { resolve } from "node:path";
 import type { DiagnoseMigrationHistoryInput, MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { isUnreachable, withAdvisoryLock } from "../postgres.ts";
+import { databaseProvider, migrationsPath } from "./adapters.ts";
 import { openEngine, type OpenEngine } from "./engine.ts";
 import { cleanEngineMessage, errorCode, isDatabaseBusy, MigrationError } from "./errors.ts";
 import { diagnoseHistory, historyProblem, NO_FILTERS } from "./history.ts";
 import { readMigrationList } from "./migration-list.ts";
 
 export interface MigrateOptions {
-  /** `file:<path>`; a relative path resolves against process.cwd(). */
+  /** `file:<path>` (a relative path resolves against process.cwd()) or `postgresql://…`. */
   databaseUrl: string;
-  /** Defaults to prisma/migrations under process.cwd(). */
+  /** Defaults to the provider's committed history under process.cwd(): prisma/migrations or prisma/postgresql/migrations. */
   migrationsDir?: string;
 }
 
@@ -20,9 +22,35 @@ export interface MigrateOptions {
  * Every connection is closed when this returns or throws, so PrismaClient can open the same file right away.
  */
 export async function migrateDatabase(options: MigrateOptions): Promise<{ applied: string[] }> {
-  const migrationsDir = resolve(options.migrationsDir ?? "prisma/migrations");
+  const provider = databaseProvider(options.databaseUrl);
+  const migrationsDir = resolve(options.migrationsDir ?? migrationsPath(provider));
   const migrationsList = await readMigrations(migrationsDir);
-  const opened = await openEngine({ databaseUrl: options.databaseUrl, baseDir: process.cwd() });
+  if (provider === "sqlite") return migrate(options.databaseUrl, migrationsDir, migrationsList);
+  try {
+    return await withAdvisoryLock(options.databaseUrl, MIGRATION_LOCK_KEY, () =>
+      migrate(options.databaseUrl, migrationsDir, migrationsList),
+    );
+  } catch (error) {
+    throw !(error instanceof MigrationError) && isUnreachable(error) ? unreachable(error) : error;
+  }
+}
+
+/**
+ * N instances starting together all migrate the same PostgreSQL database. The engine's own advisory lock covers
+ * only applyMigrations, not the history check before it, so a second instance saw the first one's migration
+ * half-way (started, not finished) and refused it as failed. One lock around check and apply; a key of our own,
+ * because the engine takes Prisma's (72707369) on another connection and would wait for us forever.
+ */
+const MIGRATION_LOCK_KEY = 72707370;
+
+async function migrate(
+  databaseUrl: string,
+  migrationsDir: string,
+  migrationsList: MigrationList,
+): Promise<{ applied: string[] }> {
+  const opened = await openEngine({ databaseUrl, baseDir: process.cwd() }).catch((error: unknown) => {
+    throw isUnreachable(error) ? unreachable(error) : error;
+  });
   try {
     const problem = historyProblem(await diagnoseHistory(opened.engine, diagnoseInput(migrationsList)), migrationsDir);
     if (problem) throw problem;
@@ -32,6 +60,13 @@ export async function migrateDatabase(options: MigrateOptions): Promise<{ applie
   } finally {
     await opened.close();
   }
+}
+
+/** Names of the committed migrations the code expects a database to have (for the /ready check). */
+export async function committedMigrationNames(options: MigrateOptions): Promise<string[]> {
+  const migrationsDir = resolve(options.migrationsDir ?? migrationsPath(databaseProvider(options.databaseUrl)));
+  const { migrationDirectories } = await readMigrations(migrationsDir);
+  return migrationDirectories.map((directory) => directory.path);
 }
 
 /** Without a shadow database: migrating at start must not need more than the database it migrates. */
@@ -90,6 +125,9 @@ function sentence(text: string): string {
 
 function engineError(opened: OpenEngine, error: unknown, reason?: string): MigrationError {
   if (error instanceof MigrationError) return error;
+  // Read once: the message consumes the driver error it refers to from the registry.
+  const message = reason ?? cleanEngineMessage(error, opened.errorRegistry);
+  if (isUnreachable(error) || isUnreachable(message)) return unreachable(message);
   if (isDatabaseBusy(error)) {
     return new MigrationError(
       "DATABASE_LOCKED",
@@ -100,8 +138,16 @@ function engineError(opened: OpenEngine, error: unknown, reason?: string): Migra
   const code = errorCode(error);
   return new MigrationError(
     "ENGINE_ERROR",
-    `The schema engine could not migrate the database: ${reason ?? cleanEngineMessage(error, opened.errorRegistry)}` +
-      (code ? ` (Prisma ${code})` : ""),
+    `The schema engine could not migrate the database: ${message}` + (code ? ` (Prisma ${code})` : ""),
     code,
+  );
+}
+
+function unreachable(cause: unknown): MigrationError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new MigrationError(
+    "DATABASE_UNREACHABLE",
+    `Cannot connect to the database in DATABASE_URL (${detail.split("\n")[0]?.trim()}), so nothing was migrated. ` +
+      "Check that the server is running and reachable, and the host, port, database name and credentials.",
   );
 }

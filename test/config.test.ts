@@ -1,0 +1,49 @@
+// Environment → Config: the production settings are parsed strictly, and a bad value stops the start.
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded SQLite file, in-process events, a pool of 10 and a 10 s shutdown", () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseUrl: "file:./data/things.db",
+      postgres: { poolSize: 10, statementTimeoutMs: 30_000, applicationName: "things-api" },
+      redisUrl: undefined,
+      redisChannelPrefix: "things-api:",
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it.each(["postgresql://u:p@db:5432/things", "postgres://db/things?schema=app"])("accepts the PostgreSQL URL %s", (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
+  it("reads the pool, timeout, Redis and shutdown settings", () => {
+    const config = loadConfig({
+      DATABASE_POOL_SIZE: "25",
+      DATABASE_STATEMENT_TIMEOUT_MS: "0",
+      DATABASE_APPLICATION_NAME: "things-eu",
+      REDIS_URL: "rediss://cache:6380",
+      REDIS_CHANNEL_PREFIX: "",
+      SHUTDOWN_TIMEOUT_MS: "2500",
+    });
+    expect(config).toMatchObject({
+      postgres: { poolSize: 25, statementTimeoutMs: 0, applicationName: "things-eu" },
+      redisUrl: "rediss://cache:6380",
+      redisChannelPrefix: "",
+      shutdownTimeoutMs: 2500,
+    });
+  });
+
+  it.each([
+    ["DATABASE_URL", "mysql://root:hunter2@db/things", /DATABASE_URL must be a SQLite URL .* or a PostgreSQL URL/],
+    ["DATABASE_POOL_SIZE", "0", /DATABASE_POOL_SIZE must be an integer from 1/],
+    ["DATABASE_STATEMENT_TIMEOUT_MS", "soon", /DATABASE_STATEMENT_TIMEOUT_MS must be an integer/],
+    ["REDIS_URL", "localhost:6379", /REDIS_URL must look like redis:\/\//],
+    ["SHUTDOWN_TIMEOUT_MS", "-1", /SHUTDOWN_TIMEOUT_MS must be an integer/],
+  ])("refuses %s=%j with a ConfigError naming the variable", (name, value, message) => {
+    const load = () => loadConfig({ [name]: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+    expect(load).not.toThrow(/hunter2/);
+  });
+});

@@ -1,0 +1,73 @@
+// GET /ready: what a load balancer asks before sending an instance traffic.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrismaClient } from "../src/db.ts";
+import { createLogger } from "../src/logger.ts";
+import { databaseReadiness } from "../src/readiness.ts";
+import { createApp } from "../src/yoga.ts";
+import { startTestServer, testProvider, type TestServer } from "./helpers.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+async function ready(app: TestServer["app"]): Promise<{ status: number; body: { ready: boolean; reason?: string } }> {
+  const response = await app.fetch("http://yoga/ready");
+  return { status: response.status, body: (await response.json()) as { ready: boolean; reason?: string } };
+}
+
+describe("GET /ready", () => {
+  it("answers 200 when the database is reachable and has every committed migration", async () => {
+    expect(await ready(server.app)).toEqual({ status: 200, body: { ready: true } });
+  });
+
+  it("answers 503 naming the migration when the database lacks one, and 200 again once it is back", async () => {
+    await server.raw.exec(`CREATE TABLE "_prisma_migrations_saved" AS SELECT * FROM "_prisma_migrations"`);
+    await server.raw.exec(`DELETE FROM "_prisma_migrations"`);
+    try {
+      const answer = await ready(server.app);
+      expect(answer.status).toBe(503);
+      expect(answer.body.reason).toMatch(/^migrations not applied: \d{14}_init$/);
+    } finally {
+      await server.raw.exec(`INSERT INTO "_prisma_migrations" SELECT * FROM "_prisma_migrations_saved"`);
+      await server.raw.exec(`DROP TABLE "_prisma_migrations_saved"`);
+    }
+    expect((await ready(server.app)).status).toBe(200);
+  });
+
+  it("answers 503 when the database has a migration this code does not know (migrated by newer code)", async () => {
+    await server.raw.exec(
+      `INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "finished_at", "applied_steps_count") ` +
+        `VALUES ('future', 'x', '99990101000000_future', CURRENT_TIMESTAMP, 1)`,
+    );
+    try {
+      const answer = await ready(server.app);
+      expect(answer.status).toBe(503);
+      expect(answer.body.reason).toContain("99990101000000_future");
+    } finally {
+      await server.raw.exec(`DELETE FROM "_prisma_migrations" WHERE "id" = 'future'`);
+    }
+  });
+
+  it("answers 503 when the database is unreachable, while /health still answers 200", async () => {
+    const databaseUrl =
+      testProvider === "sqlite" ? "file:/nonexistent/directory/things.db" : "postgresql://postgres@127.0.0.1:1/test";
+    const prisma = createPrismaClient({ databaseUrl, sqliteSynchronous: "NORMAL" });
+    const app = createApp({
+      prisma,
+      logger: createLogger("silent"),
+      maxDeleteIds: 10,
+      readiness: databaseReadiness(prisma, ["20261125125557_init"]),
+    });
+    try {
+      expect(await ready(app)).toEqual({
+        status: 503,
+        body: { ready: false, reason: "database unreachable or without migration history" },
+      });
+      expect((await app.fetch("http://yoga/health")).status).toBe(200);
+    } finally {
+      await prisma.$disconnect().catch(() => {});
+    }
+  });
+});
