@@ -1,8 +1,10 @@
 // The process: read the configuration, open (and migrate) the database, serve the app over HTTP, shut down
 // cleanly on SIGINT/SIGTERM.
 import { createServer } from "node:http";
+import { createAuthenticator } from "./auth.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db.ts";
+import { authenticationForStart } from "./dev-key.ts";
 import { createLogger } from "./logger.ts";
 import { MigrationError } from "./migrations/index.ts";
 import { createApp } from "./yoga.ts";
@@ -10,6 +12,8 @@ import { createApp } from "./yoga.ts";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const { auth, graphiqlHeaders } = authenticationForStart(config, logger);
+  const authenticate = await createAuthenticator(auth);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
@@ -17,7 +21,7 @@ async function main(): Promise<void> {
   });
   for (const migration of database.appliedMigrations) logger.info({ migration }, "applied migration");
 
-  const app = createApp({ prisma: database.prisma, logger, maxDeleteIds: config.maxDeleteIds });
+  const app = createApp({ prisma: database.prisma, logger, config, authenticate, graphiqlHeaders });
   const server = createServer(app);
   server.listen(config.port, config.host, () => {
     const address = server.address();

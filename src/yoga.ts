@@ -1,9 +1,18 @@
 // The GraphQL app: schema, context, GraphiQL and plugins. It does not listen; src/server.ts does, and tests call
 // `app.fetch` directly.
-import { createYoga } from "graphql-yoga";
-import type { AppServices } from "./context.ts";
+import { randomUUID } from "node:crypto";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { NoSchemaIntrospectionCustomRule } from "graphql";
+import { createYoga, type Plugin } from "graphql-yoga";
+import type { Authenticate } from "./auth.ts";
+import { httpGuardsPlugin } from "./http-guards.ts";
+import type { Config } from "./config.ts";
+import type { AppServices, RequestContext } from "./context.ts";
+import { deleteBudgetPlugin } from "./delete-budget.ts";
+import { unexpectedErrorMaskingPlugin } from "./error-masking.ts";
 import { createEvents } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import { documentLimitsPlugin } from "./limits.ts";
 import type { Logger } from "./logger.ts";
 import { requestErrorCodesPlugin } from "./request-errors.ts";
 import { requestLogPlugin } from "./request-log.ts";
@@ -14,22 +23,58 @@ import { ThingDeletes } from "./thing-deletes.ts";
 export interface AppOptions {
   prisma: PrismaClient;
   logger: Logger;
-  maxDeleteIds: number;
+  config: Pick<Config, "maxDeleteIds" | "maxBodyBytes" | "graphiql" | "introspection"> & {
+    auth: Pick<Config["auth"], "readsRequireAuth">;
+  };
+  authenticate: Authenticate;
+  /** Headers GraphiQL starts with, e.g. the development key's Authorization. */
+  graphiqlHeaders?: Record<string, string>;
 }
 
-export function createApp({ prisma, logger, maxDeleteIds }: AppOptions) {
+/** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
+function requestIdOf(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+const noIntrospectionPlugin: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
+export function createApp({ prisma, logger, config, authenticate, graphiqlHeaders }: AppOptions) {
   const services: AppServices = {
     prisma,
     deletes: new ThingDeletes(prisma, sqliteDialect),
     events: createEvents(),
-    maxDeleteIds,
+    maxDeleteIds: config.maxDeleteIds,
+    readsRequireAuth: config.auth.readsRequireAuth,
   };
   return createYoga({
     schema,
-    context: services,
+    context: async ({ request }): Promise<AppServices & RequestContext> => ({
+      ...services,
+      auth: await authenticate(request),
+      requestId: requestIdOf(request),
+    }),
     logging: logger,
-    graphiql: { title: "Things batch-delete API" },
-    plugins: [requestLogPlugin(logger), requestErrorCodesPlugin()],
+    // Stack traces stay out of responses even under NODE_ENV=development.
+    maskedErrors: { isDev: false },
+    graphiql: config.graphiql && {
+      title: "Things batch-delete API",
+      headers: graphiqlHeaders && JSON.stringify(graphiqlHeaders),
+    },
+    plugins: [
+      requestLogPlugin(logger),
+      httpGuardsPlugin(config.maxBodyBytes),
+      // Browsers send some GETs and form POSTs without a preflight; requiring a header they cannot set blocks
+      // cross-site requests. JSON POSTs, which every GraphQL client sends, are preflighted and pass.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      documentLimitsPlugin(),
+      deleteBudgetPlugin(config.maxDeleteIds),
+      ...(config.introspection ? [] : [noIntrospectionPlugin]),
+      requestErrorCodesPlugin(),
+      unexpectedErrorMaskingPlugin(logger),
+    ],
   });
 }
 

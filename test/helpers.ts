@@ -6,10 +6,13 @@ import { dirname, join } from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import BetterSqlite3 from "better-sqlite3";
 import { print } from "graphql";
+import { expect } from "vitest";
 import { openDatabase } from "../src/db.ts";
 import type { PrismaClient } from "../src/generated/prisma/client.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger, type Logger } from "../src/logger.ts";
 import type { ObservedStatement } from "../src/sql-tap.ts";
+import { createAuthenticator } from "../src/auth.ts";
+import { loadConfig, SCOPES } from "../src/config.ts";
 import { createApp, type App } from "../src/yoga.ts";
 
 export interface GraphQLResponse<TData> {
@@ -27,12 +30,16 @@ export interface TestServer {
   sql: ObservedStatement[];
   /** A separate raw connection, to check what really is in the database. */
   raw: BetterSqlite3.Database;
+  /** Sends the document with the all-scopes test key, or with `token` (null: no Authorization header). */
   execute<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
+    options?: RequestOptions,
   ): Promise<GraphQLResponse<TData>>;
   /** Sends any body, for inputs the typed documents cannot express. */
-  post(body: unknown): Promise<GraphQLResponse<unknown>>;
+  post(body: unknown, options?: RequestOptions): Promise<GraphQLResponse<unknown>>;
+  /** Rows of the delete audit, oldest first. */
+  audit(): { subject: string; operation: string; idCount: number; dryRun: number }[];
   /** Rows of the Thing table, ordered by id. */
   things(): { id: number; text: string }[];
   /** Inserts Things straight into the database (not through the API) and returns their ids. */
@@ -42,9 +49,28 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface RequestOptions {
+  /** Bearer token to send; null sends no Authorization header. Default: TEST_API_KEY. */
+  token?: string | null;
+}
+
+/** The API key every test request carries unless it says otherwise: all scopes, subject "test". */
+export const TEST_API_KEY = "test-key-with-every-scope";
+
+/** Keys with one scope each, for authorization tests; the key is the scope's name spelled out. */
+export const SCOPED_API_KEYS = {
+  read: { key: "test-key-things-read", sub: "reader", scopes: ["things:read"] },
+  write: { key: "test-key-things-write", sub: "writer", scopes: ["things:write"] },
+  delete: { key: "test-key-things-delete", sub: "deleter", scopes: ["things:delete"] },
+} as const;
+
 export interface TestServerOptions {
   /** MAX_DELETE_IDS for this server. */
   maxDeleteIds?: number;
+  /** Extra environment for loadConfig (e.g. JWT_SECRET, READS_REQUIRE_AUTH). */
+  env?: Record<string, string>;
+  /** Where the app logs; silent by default. */
+  logger?: Logger;
   /** Share another test server's SQLite file, as a second instance would; by default a fresh file. */
   databaseFile?: string;
 }
@@ -89,6 +115,8 @@ async function openSubscription<TData>(response: Response, abort: AbortControlle
 
 export async function startTestServer({
   maxDeleteIds = 100_000,
+  env = {},
+  logger = createLogger("silent"),
   databaseFile,
 }: TestServerOptions = {}): Promise<TestServer> {
   const file = databaseFile ?? join(mkdtempSync(join(tmpdir(), "things-test-")), "things.db");
@@ -98,13 +126,30 @@ export async function startTestServer({
     sqliteSynchronous: "NORMAL",
     onSql: (statement) => sql.push(statement),
   });
-  const app = createApp({ prisma: database.prisma, logger: createLogger("silent"), maxDeleteIds });
+  const config = loadConfig({
+    API_KEYS: JSON.stringify([
+      { key: TEST_API_KEY, sub: "test", scopes: [...SCOPES] },
+      ...Object.values(SCOPED_API_KEYS),
+    ]),
+    MAX_DELETE_IDS: String(maxDeleteIds),
+    ...env,
+  });
+  const app = createApp({
+    prisma: database.prisma,
+    logger,
+    config,
+    authenticate: await createAuthenticator(config.auth),
+  });
   const raw = new BetterSqlite3(file);
 
-  const post = async (body: unknown): Promise<GraphQLResponse<unknown>> => {
+  const post = async (body: unknown, { token = TEST_API_KEY }: RequestOptions = {}): Promise<GraphQLResponse<unknown>> => {
     const response = await app.fetch("http://yoga/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: JSON.stringify(body),
     });
     return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<unknown>, "status">) };
@@ -113,9 +158,10 @@ export async function startTestServer({
   async function execute<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
+    options?: RequestOptions,
   ): Promise<GraphQLResponse<TData>> {
     // The server's answer is what the typed document promises; the tests check exactly that.
-    return (await post({ query: print(document), variables })) as GraphQLResponse<TData>;
+    return (await post({ query: print(document), variables }, options)) as GraphQLResponse<TData>;
   }
 
   const insert = raw.prepare("INSERT INTO Thing (text) VALUES (?) RETURNING id");
@@ -129,7 +175,7 @@ export async function startTestServer({
     const abort = new AbortController();
     const response = await app.fetch("http://yoga/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${TEST_API_KEY}` },
       body: JSON.stringify({ query: print(document) }),
       signal: abort.signal,
     });
@@ -145,6 +191,10 @@ export async function startTestServer({
     execute,
     post,
     seed: (texts) => seed(texts),
+    audit: () =>
+      raw.prepare("SELECT subject, operation, idCount, dryRun FROM DeleteAudit ORDER BY id").all() as ReturnType<
+        TestServer["audit"]
+      >,
     subscribe,
     things: () => raw.prepare("SELECT id, text FROM Thing ORDER BY id").all() as { id: number; text: string }[],
     close: async () => {
@@ -154,6 +204,9 @@ export async function startTestServer({
     },
   };
 }
+
+/** The audit row every committed delete call writes in its transaction. */
+export const AUDIT_INSERT = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);
 
 /** Only the statements that touch data: transaction boundaries and pragmas left out. */
 export function dataStatements(sql: readonly ObservedStatement[]): string[] {
