@@ -2,6 +2,12 @@
 // TCP setup, and the request body is serialised before the clock starts.
 import { Agent, request } from "node:http";
 
+/** The API key the benchmark's server is started with (API_KEYS) and every request sends; it has every scope. */
+export const BENCH_API_KEY = "bench-key-with-every-scope";
+export const BENCH_API_KEYS_ENV = JSON.stringify([
+  { key: BENCH_API_KEY, sub: "bench", scopes: ["things:read", "things:write", "things:delete", "things:delete-all"] },
+]);
+
 /** The operations the benchmark sends: named, selecting only deletedCount (the one-statement path). */
 export const BENCH_DELETE = "mutation BenchDelete($ids: [ID!]!) { deleteThings(ids: $ids) { deletedCount } }";
 export const BENCH_DELETE_ALL =
@@ -73,7 +79,12 @@ export class GraphQLClient {
         {
           method: "POST",
           agent: this.#agent,
-          headers: { "content-type": "application/json", accept: "application/json", "content-length": bytes.length },
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json",
+            authorization: `Bearer ${BENCH_API_KEY}`,
+            "content-length": bytes.length,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

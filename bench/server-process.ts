@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { GraphQLClient, probeBody } from "./graphql-client.ts";
+import { BENCH_API_KEYS_ENV, GraphQLClient, probeBody } from "./graphql-client.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -112,7 +112,14 @@ export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promis
     const value = process.env[name];
     return value === undefined ? [] : [[name, value] as const];
   });
-  const childEnv = { ...Object.fromEntries(inherited), HOST, PORT: String(port), LOG_LEVEL: "warn", ...env };
+  const childEnv = {
+    ...Object.fromEntries(inherited),
+    HOST,
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+    API_KEYS: BENCH_API_KEYS_ENV,
+    ...env,
+  };
 
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server.ts"], {
     cwd: PROJECT_ROOT,

@@ -2,7 +2,7 @@
 // connections busy for a fixed time. Every request deletes ids no other request had, so each acknowledged
 // delete must report exactly its ids, and the rows gone must add up afterwards.
 import autocannon from "autocannon";
-import { deleteThingsBody, readDeletedCount, type GraphQLClient } from "./graphql-client.ts";
+import { BENCH_API_KEY, deleteThingsBody, readDeletedCount, type GraphQLClient } from "./graphql-client.ts";
 import type { ThroughputPlan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { quantile, randomIds } from "./stats.ts";
@@ -60,7 +60,7 @@ export async function measureThroughput(
     {
       url,
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${BENCH_API_KEY}` },
       connections: concurrency,
       pipelining: 1,
       duration: seconds,

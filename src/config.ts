@@ -14,6 +14,37 @@ export interface PostgresSettings {
   applicationName: string;
 }
 
+/** The permissions a token can carry. */
+export const SCOPES = ["things:read", "things:write", "things:delete", "things:delete-all"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiKeyConfig {
+  key: string;
+  /** Who this key belongs to; recorded in the delete audit. */
+  sub: string;
+  scopes: Scope[];
+}
+
+export interface JwtConfig {
+  /** HS256 shared secret (JWT_SECRET). */
+  secret?: string;
+  /** PEM public key (JWT_PUBLIC_KEY) verified with `algorithm`. */
+  publicKey?: string;
+  /** JWKS endpoint (JWT_JWKS_URL), e.g. an identity provider's. */
+  jwksUrl?: string;
+  /** Algorithm for JWT_PUBLIC_KEY (JWT_ALGORITHM, default RS256). */
+  algorithm: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface AuthConfig {
+  apiKeys: ApiKeyConfig[];
+  jwt: JwtConfig | null;
+  /** Queries and subscriptions need a token with things:read (READS_REQUIRE_AUTH). */
+  readsRequireAuth: boolean;
+}
+
 export interface Config {
   /** TCP port of the HTTP server. */
   port: number;
@@ -31,8 +62,17 @@ export interface Config {
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing connections anyway. */
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
-  /** Most distinct ids (and rows) one delete call may remove. */
+  /** Most distinct ids (and rows) one request may delete, over all its delete calls. */
   maxDeleteIds: number;
+  /** NODE_ENV=production: stricter defaults, and no start without authentication configured. */
+  production: boolean;
+  auth: AuthConfig;
+  /** Serve GraphiQL on GET /graphql (GRAPHIQL; default off in production). */
+  graphiql: boolean;
+  /** Answer introspection queries (INTROSPECTION; default off in production). */
+  introspection: boolean;
+  /** Largest request body accepted, in bytes (MAX_BODY_BYTES); larger bodies get HTTP 413. */
+  maxBodyBytes: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -62,6 +102,63 @@ function readChoice<T extends string>(env: NodeJS.ProcessEnv, name: string, choi
   return choice;
 }
 
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function isScope(value: unknown): value is Scope {
+  return SCOPES.some((scope) => scope === value);
+}
+
+/** API_KEYS: `[{"key":"…","sub":"ci","scopes":["things:write","things:delete"]}]`. */
+function readApiKeys(env: NodeJS.ProcessEnv): ApiKeyConfig[] {
+  const raw = env.API_KEYS;
+  if (raw === undefined || raw.trim() === "") return [];
+  const invalid = (why: string) =>
+    new ConfigError(`API_KEYS must be a JSON array of {"key","sub","scopes"} objects: ${why}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid("it is not valid JSON");
+  }
+  if (!Array.isArray(parsed)) throw invalid("it is not an array");
+  return parsed.map((entry: unknown, index) => {
+    if (typeof entry !== "object" || entry === null) throw invalid(`entry ${index} is not an object`);
+    const { key, sub, scopes } = entry as Record<string, unknown>;
+    // A short key could be guessed; 16 characters is the least a random key should have.
+    if (typeof key !== "string" || key.length < 16) throw invalid(`entry ${index} needs a "key" of 16+ characters`);
+    if (typeof sub !== "string" || sub === "") throw invalid(`entry ${index} needs a "sub"`);
+    if (!Array.isArray(scopes) || !scopes.every(isScope)) {
+      throw invalid(`entry ${index} needs "scopes" from ${SCOPES.join(", ")}`);
+    }
+    return { key, sub, scopes };
+  });
+}
+
+function readJwt(env: NodeJS.ProcessEnv): JwtConfig | null {
+  const secret = env.JWT_SECRET || undefined;
+  const publicKey = env.JWT_PUBLIC_KEY || undefined;
+  const jwksUrl = env.JWT_JWKS_URL || undefined;
+  const sources = [secret, publicKey, jwksUrl].filter((source) => source !== undefined);
+  if (sources.length === 0) return null;
+  if (sources.length > 1) throw new ConfigError("Set only one of JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URL");
+  // HS256 with a short secret can be brute-forced offline from any token.
+  if (secret !== undefined && secret.length < 32) throw new ConfigError("JWT_SECRET must have 32+ characters");
+  return {
+    secret,
+    publicKey,
+    jwksUrl,
+    algorithm: env.JWT_ALGORITHM || "RS256",
+    issuer: env.JWT_ISSUER || undefined,
+    audience: env.JWT_AUDIENCE || undefined,
+  };
+}
+
 function readDatabaseUrl(env: NodeJS.ProcessEnv): string {
   const url = env.DATABASE_URL || DEFAULT_DATABASE_URL;
   if (!/^(file:|postgres(ql)?:\/\/)/i.test(url)) {
@@ -82,6 +179,7 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === "production";
   return {
     port: readInteger(env, "PORT", 4000, 0, 65535),
     host: env.HOST || "127.0.0.1",
@@ -97,5 +195,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: readInteger(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     maxDeleteIds: readInteger(env, "MAX_DELETE_IDS", 100_000, 1, 10_000_000),
+    production,
+    auth: {
+      apiKeys: readApiKeys(env),
+      jwt: readJwt(env),
+      readsRequireAuth: readBoolean(env, "READS_REQUIRE_AUTH", false),
+    },
+    graphiql: readBoolean(env, "GRAPHIQL", !production),
+    introspection: readBoolean(env, "INTROSPECTION", !production),
+    maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }

@@ -1,6 +1,7 @@
 // What every resolver receives. Services travel in the context (not module singletons) so tests and several
 // servers in one process each bring their own database and event bus.
 import type { YogaInitialContext } from "graphql-yoga";
+import type { Principal } from "./auth.ts";
 import type { Events } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { ThingDeletes } from "./thing-deletes.ts";
@@ -9,8 +10,16 @@ export interface AppServices {
   prisma: PrismaClient;
   deletes: ThingDeletes;
   events: Events;
-  /** Most distinct ids (and rows) one delete call may remove: MAX_DELETE_IDS. */
+  /** Most distinct ids (and rows) one request may delete: MAX_DELETE_IDS. */
   maxDeleteIds: number;
+  readsRequireAuth: boolean;
 }
 
-export interface AppContext extends YogaInitialContext, AppServices {}
+export interface RequestContext {
+  /** The authenticated caller, or null for an anonymous request. */
+  auth: Principal | null;
+  /** Correlates a masked error with the server-side log line. */
+  requestId: string;
+}
+
+export interface AppContext extends YogaInitialContext, AppServices, RequestContext {}

@@ -12,6 +12,10 @@ export const ErrorCode = {
   TOO_MANY_ROWS: "TOO_MANY_ROWS",
   /** deleteAllThings' expectedCount is not the current row count, given in `extensions.actualCount`. */
   COUNT_MISMATCH: "COUNT_MISMATCH",
+  /** No valid bearer token, where one is needed (or an invalid one anywhere). */
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  /** A valid token without the scope this field needs; `extensions.scope` names it. */
+  FORBIDDEN: "FORBIDDEN",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

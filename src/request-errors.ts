@@ -1,16 +1,19 @@
-// Gives every error a client can cause an `extensions.code`. graphql-js reports variables that do not fit their
-// declared types ("Variable "$ids" got invalid value …") without one; those are the client's input, so
-// BAD_USER_INPUT. Errors raised by resolvers or by Yoga already carry a code and are left as they are.
-import type { GraphQLError } from "graphql";
+// Gives every error a client causes an `extensions.code`. graphql-js reports variables that do not fit their
+// declared types ("Variable "$ids" got invalid value …") without one, and so do argument checks of Pothos plugins
+// ("Argument "first" must be a non-negative integer"); both are the client's input, so BAD_USER_INPUT. Errors that
+// carry a code keep it; failures that are not GraphQL errors are left to src/error-masking.ts.
+import { GraphQLError } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { ErrorCode } from "./errors.ts";
 
 function withCode(error: GraphQLError): GraphQLError {
-  if (error.extensions.code !== undefined || error.path !== undefined) return error;
+  const unexpected = error.originalError !== undefined && !(error.originalError instanceof GraphQLError);
+  if (error.extensions.code !== undefined || unexpected) return error;
   return createGraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
+    path: error.path,
     originalError: error.originalError,
     extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT },
   });

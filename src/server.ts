@@ -1,8 +1,10 @@
 // The process: read the configuration, open (and migrate) the database, connect the event bus, serve the app over
 // HTTP, shut down gracefully on SIGINT/SIGTERM.
 import { createServer } from "node:http";
+import { createAuthenticator } from "./auth.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db.ts";
+import { authenticationForStart } from "./dev-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
 import { createLogger } from "./logger.ts";
 import { MigrationError } from "./migrations/index.ts";
@@ -16,6 +18,8 @@ const RELEASE_GRACE_MS = 5000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const { auth, graphiqlHeaders } = authenticationForStart(config, logger);
+  const authenticate = await createAuthenticator(auth);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
@@ -40,7 +44,9 @@ async function main(): Promise<void> {
   const app = createApp({
     prisma: database.prisma,
     logger,
-    maxDeleteIds: config.maxDeleteIds,
+    config,
+    authenticate,
+    graphiqlHeaders,
     dialect: database.dialect,
     events: bus.events,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.

@@ -29,15 +29,20 @@ function tap<T extends object>(target: T, listener: SqlListener): T {
         case "executeScript":
           return (script: string) => (report(script), method(script));
         case "startTransaction":
+          // Adapters send BEGIN themselves, inside startTransaction, where no tap sees it.
           return async (...args: unknown[]) => {
             const transaction = (await method(...args)) as Transaction;
             report("BEGIN");
             return tap(transaction, listener);
           };
         case "commit":
-          return () => (report("COMMIT"), method());
         case "rollback":
-          return () => (report("ROLLBACK"), method());
+          // Without phantom queries Prisma sends COMMIT/ROLLBACK as real statements (reported above), and
+          // commit()/rollback() only release the connection.
+          return () => {
+            if ((object as Partial<Transaction>).options?.usePhantomQuery) report(property.toUpperCase());
+            return method();
+          };
         default:
           return method;
       }

@@ -20,7 +20,11 @@ export interface DeleteOptions {
   dryRun: boolean;
   /** The caller needs deletedIds / notFoundIds; otherwise only the count is computed. */
   wantIds: boolean;
+  /** Who asks, for the audit row written in the same transaction. */
+  subject: string;
 }
+
+type DeleteOperation = "deleteThings" | "deleteThingsWhere" | "deleteAllThings";
 
 /** At least one field is set; validated by the schema before it gets here. */
 export interface ThingFilter {
@@ -43,7 +47,7 @@ function missingFrom(requested: readonly number[], found: readonly number[]): nu
 }
 
 /** Attempts of one serializable transaction before a serialization failure is given up on (see serializable()). */
-export const SERIALIZATION_ATTEMPTS = 5;
+const SERIALIZATION_ATTEMPTS = 5;
 
 /**
  * The database rolled the transaction back because of a concurrent one, so running it again is safe. Seen as:
@@ -57,7 +61,9 @@ function isSerializationFailure(error: unknown): boolean {
   const cause = field(field(field(error, "meta"), "driverAdapterError"), "cause") ?? field(error, "cause");
   const kind = field(cause, "kind");
   const originalCode = field(cause, "originalCode");
-  return kind === "TransactionWriteConflict" || originalCode === "40001" || originalCode === "SQLITE_BUSY";
+  // SQLITE_BUSY_SNAPSHOT: in WAL mode, another connection committed after this transaction's first read.
+  const sqliteBusy = typeof originalCode === "string" && originalCode.startsWith("SQLITE_BUSY");
+  return kind === "TransactionWriteConflict" || originalCode === "40001" || sqliteBusy;
 }
 
 function field(value: unknown, name: string): unknown {
@@ -77,29 +83,44 @@ export class ThingDeletes {
    * `ids` are distinct. Only the count asked for: prisma.thing.deleteMany, ONE DELETE and nothing else (past
    * Prisma's per-statement limit, where it would split the list into many statements, one DELETE with the ids
    * bound as one parameter). Ids asked for: ONE `DELETE … RETURNING id`, so the answer is exactly the rows this
-   * statement removed, disjoint from what any concurrent call removed.
+   * statement removed, disjoint from what any concurrent call removed. Either way the audit row is written in the
+   * same (batch) transaction.
    */
-  async byIds(ids: readonly number[], { dryRun, wantIds }: DeleteOptions): Promise<DeleteOutcome> {
+  async byIds(ids: readonly number[], { dryRun, wantIds, subject }: DeleteOptions): Promise<DeleteOutcome> {
     const outcome = { dryRun, allThings: false };
     if (ids.length === 0) return { ...outcome, deletedCount: 0, deletedIds: [], notFoundIds: [] };
     const inIds = this.dialect.inIds(ID, ids);
+    const audit = this.audit(this.prisma, { subject, operation: "deleteThings", idCount: ids.length, dryRun });
     if (dryRun) {
-      const found = ascending((await this.selectIds(this.prisma, inIds)).map((row) => row.id));
+      const [rows] = await this.prisma.$transaction([this.selectIds(this.prisma, inIds), audit]);
+      const found = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: 0, deletedIds: found, notFoundIds: missingFrom(ids, found) };
     }
     if (wantIds) {
-      const deleted = ascending((await this.deleteReturningIds(this.prisma, inIds)).map((row) => row.id));
+      const [rows] = await this.prisma.$transaction([this.deleteReturningIds(this.prisma, inIds), audit]);
+      const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }
-    const deletedCount =
+    const [deletedCount] = await this.prisma.$transaction([
       ids.length <= this.dialect.deleteManyMaxIds
-        ? (await this.prisma.thing.deleteMany({ where: { id: { in: [...ids] } } })).count
-        : await this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`;
-    return { ...outcome, deletedCount, deletedIds: null, notFoundIds: null };
+        ? this.prisma.thing.deleteMany({ where: { id: { in: [...ids] } } })
+        : this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`,
+      audit,
+    ]);
+    return {
+      ...outcome,
+      deletedCount: typeof deletedCount === "number" ? deletedCount : deletedCount.count,
+      deletedIds: null,
+      notFoundIds: null,
+    };
   }
 
   /** Counts the matches and deletes them in one transaction, so no row can slip in between check and delete. */
-  async matching(filter: ThingFilter, atMost: number, { dryRun }: Omit<DeleteOptions, "wantIds">): Promise<DeleteOutcome> {
+  async matching(
+    filter: ThingFilter,
+    atMost: number,
+    { dryRun, subject }: Omit<DeleteOptions, "wantIds">,
+  ): Promise<DeleteOutcome> {
     const where = this.filterSql(filter);
     return this.serializable(async (tx) => {
       const matched = await this.count(tx, where);
@@ -112,6 +133,7 @@ export class ThingDeletes {
       }
       const rows = dryRun ? await this.selectIds(tx, where) : await this.deleteReturningIds(tx, where);
       const ids = ascending(rows.map((row) => row.id));
+      await this.audit(tx, { subject, operation: "deleteThingsWhere", idCount: matched, dryRun });
       return { deletedCount: dryRun ? 0 : ids.length, deletedIds: ids, notFoundIds: [], dryRun, allThings: false };
     });
   }
@@ -121,7 +143,7 @@ export class ThingDeletes {
    * `DELETE FROM "Thing"` lets SQLite drop the table's pages at once (its truncate optimisation), which Prisma's
    * `deleteMany({})` (`WHERE 1=1`) prevents; the ids are read first only when the caller asked for them.
    */
-  async all(expectedCount: number, maxRows: number, { dryRun, wantIds }: DeleteOptions): Promise<DeleteOutcome> {
+  async all(expectedCount: number, { dryRun, wantIds, subject }: DeleteOptions): Promise<DeleteOutcome> {
     const everything = Prisma.sql`1 = 1`;
     return this.serializable(async (tx) => {
       const actualCount = await this.count(tx, everything);
@@ -132,15 +154,9 @@ export class ThingDeletes {
           { actualCount, expectedCount },
         );
       }
-      if (actualCount > maxRows) {
-        throw userError(
-          ErrorCode.TOO_MANY_ROWS,
-          `${actualCount} Things exist, more than MAX_DELETE_IDS (${maxRows}) one call may delete; nothing was deleted`,
-          { matched: actualCount, atMost: maxRows },
-        );
-      }
       const ids = dryRun || wantIds ? ascending((await this.selectIds(tx, everything)).map((row) => row.id)) : null;
       const deletedCount = dryRun ? 0 : await tx.$executeRaw`DELETE FROM ${THING}`;
+      await this.audit(tx, { subject, operation: "deleteAllThings", idCount: actualCount, dryRun });
       return { deletedCount, deletedIds: ids, notFoundIds: [], dryRun, allThings: true };
     });
   }
@@ -162,6 +178,13 @@ export class ThingDeletes {
     }
   }
 
+  private audit(
+    client: Prisma.TransactionClient,
+    entry: { subject: string; operation: DeleteOperation; idCount: number; dryRun: boolean },
+  ) {
+    return client.deleteAudit.create({ data: entry, select: { id: true } });
+  }
+
   private filterSql({ textContains, textEquals, idIn }: ThingFilter): Prisma.Sql {
     const conditions: Prisma.Sql[] = [];
     if (textContains !== undefined) conditions.push(this.dialect.contains(TEXT, textContains));
@@ -175,11 +198,11 @@ export class ThingDeletes {
     return Number(row?.count ?? 0);
   }
 
-  private selectIds(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<IdRow[]> {
+  private selectIds(client: Prisma.TransactionClient, where: Prisma.Sql): Prisma.PrismaPromise<IdRow[]> {
     return client.$queryRaw<IdRow[]>`SELECT ${ID} FROM ${THING} WHERE ${where}`;
   }
 
-  private deleteReturningIds(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<IdRow[]> {
+  private deleteReturningIds(client: Prisma.TransactionClient, where: Prisma.Sql): Prisma.PrismaPromise<IdRow[]> {
     return client.$queryRaw<IdRow[]>`DELETE FROM ${THING} WHERE ${where} RETURNING ${ID}`;
   }
 }

@@ -1,10 +1,19 @@
 // The GraphQL app: schema, context, GraphiQL and plugins. It does not listen; src/server.ts does, and tests call
 // `app.fetch` directly.
-import { createYoga } from "graphql-yoga";
-import type { AppServices } from "./context.ts";
+import { randomUUID } from "node:crypto";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { NoSchemaIntrospectionCustomRule } from "graphql";
+import { createYoga, type Plugin } from "graphql-yoga";
+import type { Authenticate } from "./auth.ts";
+import type { Config } from "./config.ts";
+import type { AppServices, RequestContext } from "./context.ts";
+import { deleteBudgetPlugin } from "./delete-budget.ts";
+import { unexpectedErrorMaskingPlugin } from "./error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
-import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.ts";
+import { httpGuardsPlugin } from "./http-guards.ts";
+import { documentLimitsPlugin } from "./limits.ts";
 import type { Logger } from "./logger.ts";
 import { readinessPlugin, type ReadinessCheck } from "./readiness.ts";
 import { requestErrorCodesPlugin } from "./request-errors.ts";
@@ -16,7 +25,12 @@ import { ThingDeletes } from "./thing-deletes.ts";
 export interface AppOptions {
   prisma: PrismaClient;
   logger: Logger;
-  maxDeleteIds: number;
+  config: Pick<Config, "maxDeleteIds" | "maxBodyBytes" | "graphiql" | "introspection"> & {
+    auth: Pick<Config["auth"], "readsRequireAuth">;
+  };
+  authenticate: Authenticate;
+  /** Headers GraphiQL starts with, e.g. the development key's Authorization. */
+  graphiqlHeaders?: Record<string, string>;
   /** The SQL spellings of the database `prisma` runs on (Database.dialect); SQLite's by default. */
   dialect?: SqlDialect;
   /** Where thingsDeleted events go (Redis with REDIS_URL, see src/events.ts); in-process by default. */
@@ -25,23 +39,60 @@ export interface AppOptions {
   readiness?: ReadinessCheck;
 }
 
-export function createApp({ prisma, logger, maxDeleteIds, dialect = sqliteDialect, events, readiness }: AppOptions) {
+/** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
+function requestIdOf(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+const noIntrospectionPlugin: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
+export function createApp({
+  prisma,
+  logger,
+  config,
+  authenticate,
+  graphiqlHeaders,
+  dialect = sqliteDialect,
+  events,
+  readiness,
+}: AppOptions) {
   const services: AppServices = {
     prisma,
     deletes: new ThingDeletes(prisma, dialect),
     events: events ?? createEvents(),
-    maxDeleteIds,
+    maxDeleteIds: config.maxDeleteIds,
+    readsRequireAuth: config.auth.readsRequireAuth,
   };
   return createYoga({
     schema,
-    context: services,
+    context: async ({ request }): Promise<AppServices & RequestContext> => ({
+      ...services,
+      auth: await authenticate(request),
+      requestId: requestIdOf(request),
+    }),
     logging: logger,
-    graphiql: graphiqlOptions,
+    // Stack traces stay out of responses even under NODE_ENV=development.
+    maskedErrors: { isDev: false },
+    graphiql: config.graphiql && {
+      ...graphiqlOptions,
+      headers: graphiqlHeaders && JSON.stringify(graphiqlHeaders),
+    },
     renderGraphiQL: renderOfflineGraphiQL,
     plugins: [
       ...(readiness ? [readinessPlugin(readiness)] : []),
       requestLogPlugin(logger),
+      httpGuardsPlugin(config.maxBodyBytes),
+      // Browsers send some GETs and form POSTs without a preflight; requiring a header they cannot set blocks
+      // cross-site requests. JSON POSTs, which every GraphQL client sends, are preflighted and pass.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      documentLimitsPlugin(),
+      deleteBudgetPlugin(config.maxDeleteIds),
+      ...(config.introspection ? [] : [noIntrospectionPlugin]),
       requestErrorCodesPlugin(),
+      unexpectedErrorMaskingPlugin(logger),
     ],
   });
 }

@@ -27,6 +27,15 @@ export interface Thing {
 }
 
 /** Direct access to a test database, the same for both providers. */
+export interface AuditRow {
+  subject: string;
+  operation: string;
+  idCount: number;
+  dryRun: boolean;
+}
+
+const AUDIT_QUERY = `SELECT "subject", "operation", "idCount", "dryRun" FROM "DeleteAudit" ORDER BY "id"`;
+
 export interface RawDatabase {
   /** Rows of the Thing table, ordered by id. */
   things(): Promise<Thing[]>;
@@ -36,6 +45,8 @@ export interface RawDatabase {
   clear(): Promise<void>;
   /** Makes the database refuse to delete the matching row (a trigger raising an error); returns the undo. */
   refuseDeleteOf(row: { id: number } | { text: string }): Promise<() => Promise<void>>;
+  /** Rows of the delete audit, oldest first. */
+  audit(): Promise<AuditRow[]>;
   /** Any statement without parameters, e.g. to tamper with _prisma_migrations. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -84,6 +95,9 @@ function openSqlite(file: string): RawDatabase {
       db.exec(`CREATE TRIGGER ${name} BEFORE DELETE ON "Thing" WHEN ${condition} BEGIN SELECT RAISE(ABORT, 'protected'); END`);
       return async () => void db.exec(`DROP TRIGGER ${name}`);
     },
+    // SQLite stores booleans as 0/1.
+    audit: async () =>
+      db.prepare<[], AuditRow>(AUDIT_QUERY).all().map((row) => ({ ...row, dryRun: Boolean(row.dryRun) })),
     exec: async (sql) => void db.exec(sql),
     close: async () => void db.close(),
   };
@@ -111,6 +125,7 @@ async function openPostgres(url: string): Promise<RawDatabase> {
       await client.query(`CREATE TRIGGER ${name} BEFORE DELETE ON "Thing" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
       return async () => void (await client.query(`DROP TRIGGER ${name} ON "Thing"; DROP FUNCTION ${name}()`));
     },
+    audit: async () => (await client.query<AuditRow>(AUDIT_QUERY)).rows,
     exec: async (sql) => void (await client.query(sql)),
     close: () => client.end(),
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeleteAllThingsCountDocument, DeleteAllThingsDocument } from "./gql/graphql.ts";
-import { dataStatements, startTestServer, type TestServer } from "./helpers.ts";
+import { AUDIT_INSERT, dataStatements, startTestServer, type TestServer } from "./helpers.ts";
 
 let server: TestServer;
 let ids: string[];
@@ -20,7 +20,7 @@ describe("deleteAllThings", () => {
     expect(result.data?.deleteAllThings.deletedCount).toBe(3);
     expect(await server.things()).toEqual([]);
     const statements = dataStatements(server.sql);
-    expect(statements).toEqual([expect.stringMatching(/^SELECT COUNT\(\*\)/), 'DELETE FROM "Thing"']);
+    expect(statements).toEqual([expect.stringMatching(/^SELECT COUNT\(\*\)/), 'DELETE FROM "Thing"', AUDIT_INSERT]);
     expect(server.sql.map((statement) => statement.sql)).toContain("COMMIT");
   });
 
@@ -44,10 +44,12 @@ describe("deleteAllThings", () => {
     expect(await server.things()).toHaveLength(3);
   });
 
-  it("refuses to delete more rows than MAX_DELETE_IDS in one call", async () => {
+  it("refuses to delete more rows than MAX_DELETE_IDS in one call, before any SQL", async () => {
     await server.seed(Array.from({ length: 8 }, (_, i) => `more ${i}`));
+    server.sql.length = 0;
     const result = await server.execute(DeleteAllThingsDocument, { expectedCount: 11 });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_ROWS", matched: 11, atMost: 10 });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_IDS", max: 10 });
+    expect(server.sql).toEqual([]);
     expect(await server.things()).toHaveLength(11);
   });
 

@@ -3,13 +3,16 @@
 // every SQL statement recorded.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
+import { expect } from "vitest";
+import { createAuthenticator } from "../src/auth.ts";
+import { loadConfig, SCOPES } from "../src/config.ts";
 import { openDatabase, type DatabaseProvider } from "../src/db.ts";
 import type { PrismaClient } from "../src/generated/prisma/client.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger, type Logger } from "../src/logger.ts";
 import { databaseReadiness } from "../src/readiness.ts";
 import type { ObservedStatement } from "../src/sql-tap.ts";
 import { createApp, type App } from "../src/yoga.ts";
-import { createScratchDatabase, openRawDatabase, type RawDatabase, type Thing } from "./databases.ts";
+import { createScratchDatabase, openRawDatabase, type AuditRow, type RawDatabase, type Thing } from "./databases.ts";
 
 export { expectedSql, testProvider } from "./databases.ts";
 
@@ -30,9 +33,12 @@ export interface TestServer {
   execute<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
+    options?: RequestOptions,
   ): Promise<GraphQLResponse<TData>>;
   /** Sends any body, for inputs the typed documents cannot express. */
-  post(body: unknown): Promise<GraphQLResponse<unknown>>;
+  post(body: unknown, options?: RequestOptions): Promise<GraphQLResponse<unknown>>;
+  /** Rows of the delete audit, oldest first. */
+  audit(): Promise<AuditRow[]>;
   /** Rows of the Thing table, ordered by id, read on a separate connection. */
   things(): Promise<Thing[]>;
   /** Inserts Things straight into the database (not through the API) and returns their ids. */
@@ -48,9 +54,46 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface RequestOptions {
+  /** Bearer token to send; null sends no Authorization header. Default: TEST_API_KEY. */
+  token?: string | null;
+}
+
+/** The API key every test request carries unless it says otherwise: all scopes, subject "test". */
+export const TEST_API_KEY = "test-key-with-every-scope";
+
+/** Keys with one scope each, for authorization tests. */
+export const SCOPED_API_KEYS = {
+  read: { key: "test-key-things-read", sub: "reader", scopes: ["things:read"] },
+  write: { key: "test-key-things-write", sub: "writer", scopes: ["things:write"] },
+  delete: { key: "test-key-things-delete", sub: "deleter", scopes: ["things:delete"] },
+} as const;
+
+/** API_KEYS for every server a test starts, in process or as a separate process. */
+export const TEST_API_KEYS_ENV = JSON.stringify([
+  { key: TEST_API_KEY, sub: "test", scopes: [...SCOPES] },
+  ...Object.values(SCOPED_API_KEYS),
+]);
+
+/**
+ * The configuration and authenticator every test app gets: the test API keys and MAX_DELETE_IDS, plus `env`.
+ * For apps a test builds itself with createApp.
+ */
+export async function testAppSettings(env: Record<string, string> = {}) {
+  const config = loadConfig({ API_KEYS: TEST_API_KEYS_ENV, ...env });
+  return { config, authenticate: await createAuthenticator(config.auth) };
+}
+
+const authorization = (token: string | null): Record<string, string> =>
+  token === null ? {} : { authorization: `Bearer ${token}` };
+
 export interface TestServerOptions {
   /** MAX_DELETE_IDS for this server. */
   maxDeleteIds?: number;
+  /** Extra environment for loadConfig (e.g. JWT_SECRET, READS_REQUIRE_AUTH). */
+  env?: Record<string, string>;
+  /** Where the app logs; silent by default. */
+  logger?: Logger;
   /** Share another test server's database (its databaseUrl), as a second instance would; by default a fresh one. */
   databaseUrl?: string;
 }
@@ -98,10 +141,11 @@ export async function executeOverHttp<TData, TVariables>(
   url: string,
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
+  { token = TEST_API_KEY }: RequestOptions = {},
 ): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization(token) },
     body: JSON.stringify({ query: print(document), variables }),
   });
   return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<TData>, "status">) };
@@ -116,7 +160,7 @@ export async function subscribe<TData>(
   const abort = new AbortController();
   const response = await fetchImpl(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...authorization(TEST_API_KEY) },
     body: JSON.stringify({ query: print(document) }),
     signal: abort.signal,
   });
@@ -125,6 +169,8 @@ export async function subscribe<TData>(
 
 export async function startTestServer({
   maxDeleteIds = 100_000,
+  env = {},
+  logger = createLogger("silent"),
   databaseUrl: sharedUrl,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
@@ -139,17 +185,17 @@ export async function startTestServer({
   });
   const app = createApp({
     prisma: database.prisma,
-    logger: createLogger("silent"),
-    maxDeleteIds,
+    logger,
+    ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     dialect: database.dialect,
     readiness: databaseReadiness(database.prisma, database.migrations),
   });
   const raw = await openRawDatabase(databaseUrl);
 
-  const post = async (body: unknown): Promise<GraphQLResponse<unknown>> => {
+  const post = async (body: unknown, { token = TEST_API_KEY }: RequestOptions = {}) => {
     const response = await app.fetch("http://yoga/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization(token) },
       body: JSON.stringify(body),
     });
     return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<unknown>, "status">) };
@@ -158,9 +204,10 @@ export async function startTestServer({
   async function execute<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
+    options?: RequestOptions,
   ): Promise<GraphQLResponse<TData>> {
     // The server's answer is what the typed document promises; the tests check exactly that.
-    return (await post({ query: print(document), variables })) as GraphQLResponse<TData>;
+    return (await post({ query: print(document), variables }, options)) as GraphQLResponse<TData>;
   }
 
   return {
@@ -173,6 +220,7 @@ export async function startTestServer({
     execute,
     post,
     seed: (texts) => raw.seed(texts),
+    audit: () => raw.audit(),
     clear: () => raw.clear(),
     refuseDeleteOf: (row) => raw.refuseDeleteOf(row),
     subscribe: (document) => subscribe((url, init) => app.fetch(url, init), "http://yoga/graphql", document),
@@ -195,3 +243,6 @@ export async function startTestServerPair(options: Omit<TestServerOptions, "data
 export function dataStatements(sql: readonly ObservedStatement[]): string[] {
   return sql.map((statement) => statement.sql).filter((text) => /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i.test(text));
 }
+
+/** The audit row every committed delete call writes in its transaction. */
+export const AUDIT_INSERT = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);

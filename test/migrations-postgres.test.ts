@@ -158,6 +158,7 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
       "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY table_name",
     );
     expect(tables).toEqual([
+      { table_schema: "tenant_a", table_name: "DeleteAudit" },
       { table_schema: "tenant_a", table_name: "Thing" },
       { table_schema: "tenant_a", table_name: "_prisma_migrations" },
     ]);
@@ -165,7 +166,7 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
     try {
       const created = await prisma.thing.createManyAndReturn({ data: [{ text: "a" }, { text: "b" }] });
       const deletes = new ThingDeletes(prisma, postgresDialect);
-      const outcome = await deletes.byIds(created.map((thing) => thing.id), { dryRun: false, wantIds: true });
+      const outcome = await deletes.byIds(created.map((thing) => thing.id), { dryRun: false, wantIds: true, subject: "test" });
       expect(outcome.deletedIds).toEqual(created.map((thing) => thing.id));
     } finally {
       await prisma.$disconnect();

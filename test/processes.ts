@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { TEST_API_KEYS_ENV } from "./helpers.ts";
 
 export const root = resolve(import.meta.dirname, "..");
 
@@ -60,7 +61,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "server.ts")], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", API_KEYS: TEST_API_KEYS_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

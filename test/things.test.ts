@@ -7,7 +7,7 @@ import {
   ThingCountDocument,
   ThingsPageDocument,
 } from "./gql/graphql.ts";
-import { dataStatements, expectedSql, startTestServer, type TestServer } from "./helpers.ts";
+import { AUDIT_INSERT, expectedSql, startTestServer, type TestServer } from "./helpers.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -62,17 +62,20 @@ describe("Things", () => {
 });
 
 describe("deleteThings", () => {
-  it("sends exactly one DELETE statement and no SELECT", async () => {
+  it("sends exactly one DELETE statement and no SELECT, with its audit row in the same transaction", async () => {
     await server.execute(CreateThingsDocument, { texts: ["a", "b", "c"] });
     const ids = (await server.things()).map((thing) => String(thing.id));
     server.sql.length = 0;
 
     await server.execute(DeleteThingsDocument, { ids });
 
-    expect(dataStatements(server.sql)).toEqual([
+    expect(server.sql.map((statement) => statement.sql)).toEqual([
+      "BEGIN",
       expect.stringMatching(new RegExp(`^DELETE FROM .*Thing.* WHERE .*id.* IN \\(${expectedSql.placeholders(3)}\\)$`)),
+      AUDIT_INSERT,
+      "COMMIT",
     ]);
-    expect(server.sql[0]?.args).toEqual(ids.map(Number));
+    expect(server.sql[1]?.args).toEqual(ids.map(Number));
   });
 
   it("counts a duplicated id once and ignores ids that do not exist", async () => {

@@ -9,15 +9,18 @@ import { SseLink } from "./sse-link.ts";
 export interface ThingsClientOptions {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   url: string;
+  /** Bearer token (an API key or a JWT) sent with every operation; mutations need one. */
+  token?: string;
   /** The fetch for queries and mutations (default: the global one), e.g. to add an auth header or count requests. */
   fetch?: typeof globalThis.fetch;
   /** graphql-sse settings, e.g. `on: { connected }` to know when a subscription is live. */
   sse?: Omit<ClientOptions<false>, "url" | "singleConnection">;
 }
 
-export function createThingsClient({ url, fetch, sse }: ThingsClientOptions): ApolloClient {
-  const subscriptions = new SseLink(createClient({ ...sse, url, singleConnection: false }));
-  const http = new HttpLink({ uri: url, fetch });
+export function createThingsClient({ url, token, fetch, sse }: ThingsClientOptions): ApolloClient {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const subscriptions = new SseLink(createClient({ ...sse, url, headers, singleConnection: false }));
+  const http = new HttpLink({ uri: url, fetch, headers });
   const isSubscription = (operation: ApolloLink.Operation) =>
     operation.operationType === OperationTypeNode.SUBSCRIPTION;
   return new ApolloClient({ cache: createThingsCache(), link: ApolloLink.split(isSubscription, subscriptions, http) });

@@ -2,7 +2,7 @@
 // deleteAllThings (guarded by the expected count). Each publishes one thingsDeleted event after it commits.
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
-import { badUserInput } from "../errors.ts";
+import { badUserInput, ErrorCode, userError } from "../errors.ts";
 import type { DeleteOutcome, ThingFilter } from "../thing-deletes.ts";
 import { parseThingIds } from "./ids.ts";
 import { selectsAny } from "./selection.ts";
@@ -58,6 +58,12 @@ function publishDeleted(context: AppContext, ids: readonly number[], outcome: De
   return outcome;
 }
 
+/** Scope checks ran first, so a delete always has an authenticated caller. */
+function subjectOf(context: AppContext): string {
+  if (!context.auth) throw new Error("a delete resolver ran without an authenticated caller");
+  return context.auth.subject;
+}
+
 function requireCount(value: number, argumentName: string): number {
   if (value < 0) throw badUserInput(`${argumentName} must not be negative, got ${value}`, { argumentName, value });
   return value;
@@ -74,6 +80,7 @@ builder.mutationFields((t) => {
   return {
     deleteThings: t.field({
       type: DeleteThingsPayload,
+      authScopes: { scope: "things:delete" },
       description:
         "Deletes the Things with these ids in ONE statement, atomically. Duplicates count once; ids that do not exist are listed in notFoundIds, not an error.",
       args: { ids: t.arg.idList({ required: true }), dryRun: dryRun() },
@@ -82,6 +89,7 @@ builder.mutationFields((t) => {
         const outcome = await context.deletes.byIds(ids, {
           dryRun: args.dryRun,
           wantIds: selectsAny(info, ID_FIELDS),
+          subject: subjectOf(context),
         });
         return publishDeleted(context, ids, outcome);
       },
@@ -89,6 +97,7 @@ builder.mutationFields((t) => {
 
     deleteThingsWhere: t.field({
       type: DeleteThingsPayload,
+      authScopes: { scope: "things:delete" },
       description:
         "Deletes the Things matching `where`, unless more than `atMost` match: then nothing is deleted (TOO_MANY_ROWS).",
       args: {
@@ -98,14 +107,16 @@ builder.mutationFields((t) => {
       },
       resolve: async (_root, args, context) => {
         const atMost = requireCount(args.atMost, "atMost");
+        const filter = parseFilter(args.where, context.maxDeleteIds);
         if (atMost > context.maxDeleteIds) {
-          throw badUserInput(`atMost must not exceed MAX_DELETE_IDS (${context.maxDeleteIds}), got ${atMost}`, {
+          throw userError(ErrorCode.TOO_MANY_IDS, `atMost must not exceed MAX_DELETE_IDS (${context.maxDeleteIds})`, {
             argumentName: "atMost",
             max: context.maxDeleteIds,
           });
         }
-        const outcome = await context.deletes.matching(parseFilter(args.where, context.maxDeleteIds), atMost, {
+        const outcome = await context.deletes.matching(filter, atMost, {
           dryRun: args.dryRun,
+          subject: subjectOf(context),
         });
         return publishDeleted(context, outcome.deletedIds ?? [], outcome);
       },
@@ -113,14 +124,24 @@ builder.mutationFields((t) => {
 
     deleteAllThings: t.field({
       type: DeleteThingsPayload,
+      authScopes: { scope: "things:delete-all" },
       description:
         "Empties the table, only if it holds exactly `expectedCount` Things (checked in the same transaction; COUNT_MISMATCH otherwise).",
       args: { expectedCount: t.arg.int({ required: true }), dryRun: dryRun() },
       resolve: async (_root, args, context, info) => {
         const expectedCount = requireCount(args.expectedCount, "expectedCount");
-        const outcome = await context.deletes.all(expectedCount, context.maxDeleteIds, {
+        // The call deletes exactly expectedCount rows or nothing, so that is what must fit under the cap.
+        if (expectedCount > context.maxDeleteIds) {
+          throw userError(
+            ErrorCode.TOO_MANY_IDS,
+            `expectedCount must not exceed MAX_DELETE_IDS (${context.maxDeleteIds}): one call may delete at most that many rows`,
+            { argumentName: "expectedCount", max: context.maxDeleteIds },
+          );
+        }
+        const outcome = await context.deletes.all(expectedCount, {
           dryRun: args.dryRun,
           wantIds: selectsAny(info, ID_FIELDS),
+          subject: subjectOf(context),
         });
         return publishDeleted(context, [], outcome);
       },

@@ -30,6 +30,7 @@ const CreateThingsPayload = builder.objectRef<CreateThingsResult>("CreateThingsP
 builder.queryFields((t) => ({
   thing: t.prismaField({
     type: "Thing",
+    authScopes: { reader: true },
     nullable: true,
     description: "The Thing with this id, or null when there is none.",
     args: { id: t.arg.id({ required: true }) },
@@ -38,12 +39,14 @@ builder.queryFields((t) => ({
   }),
   things: t.prismaConnection({
     type: "Thing",
+    authScopes: { reader: true },
     cursor: "id",
     description: "All Things, oldest first, as a Relay connection.",
     resolve: (query, _root, _args, { prisma }) => prisma.thing.findMany({ ...query, orderBy: { id: "asc" } }),
     totalCount: (_root, _args, { prisma }) => prisma.thing.count(),
   }),
   thingCount: t.int({
+    authScopes: { reader: true },
     description: "Number of Things stored.",
     resolve: (_root, _args, { prisma }) => prisma.thing.count(),
   }),
@@ -52,11 +55,13 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createThing: t.prismaField({
     type: "Thing",
+    authScopes: { scope: "things:write" },
     args: { text: t.arg.string({ required: true }) },
     resolve: (query, _root, args, { prisma }) => prisma.thing.create({ ...query, data: { text: args.text } }),
   }),
   createThings: t.field({
     type: CreateThingsPayload,
+    authScopes: { scope: "things:write" },
     description: "Creates one Thing per text in a single INSERT.",
     args: { texts: t.arg.stringList({ required: true }) },
     resolve: async (_root, { texts }, { prisma }) => {

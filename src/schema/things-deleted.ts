@@ -19,6 +19,7 @@ const ThingsDeletedEventType = builder.objectRef<ThingsDeletedEvent>("ThingsDele
 builder.subscriptionFields((t) => ({
   thingsDeleted: t.field({
     type: ThingsDeletedEventType,
+    authScopes: { reader: true },
     description: "One event per committed delete call that removed rows.",
     subscribe: (_root, _args, { events }) => events.subscribe("thingsDeleted"),
     resolve: (event) => event,

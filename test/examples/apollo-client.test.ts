@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection, deleteSelectionAndRefetch } from "../../examples/apollo/delete-selection.ts";
 import { ThingsListDocument } from "../../examples/apollo/gql/graphql.ts";
+import { TEST_API_KEY } from "../helpers.ts";
 import { startHttpServer, type HttpTestServer } from "../support/http-server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
@@ -20,6 +21,7 @@ beforeEach(async () => {
   requests = [];
   client = createThingsClient({
     url: server.url,
+    token: TEST_API_KEY,
     fetch: (input, init) => {
       requests.push(JSON.parse(String(init?.body)).operationName);
       return fetch(input, init);

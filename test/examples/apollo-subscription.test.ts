@@ -7,6 +7,7 @@ import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection } from "../../examples/apollo/delete-selection.ts";
 import type { ThingsDeletedEvent } from "../../examples/apollo/evict-deleted-things.ts";
 import { evictOnThingsDeleted } from "../../examples/apollo/evict-on-things-deleted.ts";
+import { TEST_API_KEY } from "../helpers.ts";
 import { startHttpServer, type HttpTestServer } from "../support/http-server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
@@ -26,8 +27,12 @@ beforeEach(async () => {
   events.length = 0;
   let connected!: () => void;
   const isConnected = new Promise<void>((resolve) => (connected = resolve));
-  watcher = createThingsClient({ url: server.url, sse: { retryAttempts: 0, on: { connected: () => connected() } } });
-  other = createThingsClient({ url: server.url });
+  watcher = createThingsClient({
+    url: server.url,
+    token: TEST_API_KEY,
+    sse: { retryAttempts: 0, on: { connected: () => connected() } },
+  });
+  other = createThingsClient({ url: server.url, token: TEST_API_KEY });
   list = watchList(watcher, 10);
   await list.waitFor((thingIds) => thingIds.length === 4);
   live = evictOnThingsDeleted(watcher, { onEvent: (event) => events.push(event) });
@@ -59,8 +64,8 @@ describe("Apollo example: thingsDeleted over SSE", () => {
   it("evicts every Thing when deleteAllThings emptied the table (allThings, no ids)", async () => {
     const response = await fetch(server.url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "mutation { deleteAllThings(expectedCount: 4) { deletedCount } }" }),
+      headers: { "content-type": "application/json", authorization: `Bearer ${TEST_API_KEY}` },
+      body: JSON.stringify({ query: "mutation DeleteAll { deleteAllThings(expectedCount: 4) { deletedCount } }" }),
     });
     expect(response.status).toBe(200);
 

@@ -10,6 +10,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { openDatabase } from "../../src/db.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createApp } from "../../src/yoga.ts";
+import { TEST_API_KEY, testAppSettings } from "../helpers.ts";
 
 export interface HttpTestServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:43123/graphql. */
@@ -29,7 +30,9 @@ export async function startHttpServer(): Promise<HttpTestServer> {
     prisma: database.prisma,
     dialect: database.dialect,
     logger: createLogger("silent"),
-    maxDeleteIds: 100_000,
+    ...(await testAppSettings()),
+    // GraphiQL starts with the test key, as `npm start` pre-fills the development key.
+    graphiqlHeaders: { authorization: `Bearer ${TEST_API_KEY}` },
   });
   const server = createServer(app);
   // Port 0: the OS picks a free port, so parallel test files never collide.

@@ -1,0 +1,9 @@
+-- CreateTable
+CREATE TABLE "DeleteAudit" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "subject" TEXT NOT NULL,
+    "operation" TEXT NOT NULL,
+    "idCount" INTEGER NOT NULL,
+    "dryRun" BOOLEAN NOT NULL
+);
