@@ -117,6 +117,8 @@ export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promis
     HOST,
     PORT: String(port),
     LOG_LEVEL: "warn",
+    // Measured as deployed: graphql-js skips its development-only checks, GraphiQL and introspection are off.
+    NODE_ENV: "production",
     API_KEYS: BENCH_API_KEYS_ENV,
     ...env,
   };

@@ -131,6 +131,23 @@ async function openPostgres(url: string): Promise<RawDatabase> {
   };
 }
 
+/**
+ * Resolves once no PostgreSQL session with this application_name (DATABASE_APPLICATION_NAME) is left. A killed
+ * server's backends first finish what they were running (a COMMIT already sent still commits) and then roll back
+ * and go: only after that is the outcome of its last transaction settled. On SQLite a dead process holds nothing.
+ */
+export async function sessionsGone(databaseUrl: string, applicationName: string, timeoutMs = 20_000): Promise<void> {
+  if (databaseUrl.startsWith("file:")) return;
+  await withPostgresClient(databaseUrl, async (client) => {
+    const deadline = Date.now() + timeoutMs;
+    const count = `SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = $1`;
+    while ((await client.query<{ count: number }>(count, [applicationName])).rows[0]!.count > 0) {
+      if (Date.now() > deadline) throw new Error(`sessions of ${applicationName} still open after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
+}
+
 /** What the SQL a test expects looks like on the database under test. */
 export const expectedSql = {
   /** `"id"` in the id set bound as one parameter (a regex source). */

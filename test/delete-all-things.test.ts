@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeleteAllThingsCountDocument, DeleteAllThingsDocument } from "./gql/graphql.ts";
-import { AUDIT_INSERT, dataStatements, startTestServer, type TestServer } from "./helpers.ts";
+import { AUDIT_INSERT, startTestServer, type TestServer } from "./helpers.ts";
 
 let server: TestServer;
 let ids: string[];
@@ -19,9 +19,15 @@ describe("deleteAllThings", () => {
     const result = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 3 });
     expect(result.data?.deleteAllThings.deletedCount).toBe(3);
     expect(await server.things()).toEqual([]);
-    const statements = dataStatements(server.sql);
-    expect(statements).toEqual([expect.stringMatching(/^SELECT COUNT\(\*\)/), 'DELETE FROM "Thing"', AUDIT_INSERT]);
-    expect(server.sql.map((statement) => statement.sql)).toContain("COMMIT");
+    // No COUNT(*) first: the DELETE reports how many rows it removed, and a wrong count rolls it back.
+    expect(server.sql.map((statement) => statement.sql)).toEqual(["BEGIN", 'DELETE FROM "Thing"', AUDIT_INSERT, "COMMIT"]);
+  });
+
+  it("rolls the DELETE back and answers COUNT_MISMATCH when only the count is asked and it is wrong", async () => {
+    const result = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 4 });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "COUNT_MISMATCH", actualCount: 3, expectedCount: 4 });
+    expect(server.sql.map((statement) => statement.sql)).toEqual(["BEGIN", 'DELETE FROM "Thing"', "ROLLBACK"]);
+    expect(await server.things()).toHaveLength(3);
   });
 
   it("reports the deleted ids when they are asked", async () => {

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, test } from "vitest";
 import { createPrismaClient } from "../src/db.ts";
 import { migrateDatabase } from "../src/migrations/index.ts";
 import { databaseName, quoteIdentifier, withDatabaseName, withPostgresClient } from "../src/postgres.ts";

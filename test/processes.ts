@@ -52,6 +52,10 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM, then the exit. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL (a crash: no handler runs); resolves once it exited and everything it wrote has been read. */
+  kill(): Promise<void>;
+  /** Resolves as soon as what it writes from now on matches `pattern` (checked on every chunk, not polled). */
+  outputMatches(pattern: RegExp): Promise<void>;
 }
 
 /**
@@ -70,6 +74,8 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
+  // "close" comes after "exit", once stdout and stderr are drained.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const origin = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
     const onData = () => {
@@ -94,5 +100,20 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;
     },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      return closed;
+    },
+    outputMatches: (pattern) =>
+      new Promise((resolve) => {
+        const from = output.length;
+        const check = () => {
+          if (!pattern.test(output.slice(from))) return;
+          child.stdout!.off("data", check);
+          resolve();
+        };
+        // Listeners run in order, so this one sees `output` with the chunk already appended.
+        child.stdout!.on("data", check);
+      }),
   };
 }
