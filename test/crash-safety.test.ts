@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createScratchDatabase,
+  deleteInProgress,
   openRawDatabase,
   sessionsGone,
   TEST_DATABASE,
@@ -33,20 +34,22 @@ function seededRandom(seed: number): () => number {
 const random = seededRandom(SEED);
 let database: ScratchDatabase;
 let server: ServerProcess | undefined;
+/** The application_name of `server`. */
+let victimName = "";
 let started = 0;
 
 /** A server on the database; each its own application_name, so its PostgreSQL sessions can be told apart. */
 async function startServer(): Promise<{ server: ServerProcess; applicationName: string }> {
   const applicationName = `crash-safety-${++started}`;
-  const process = await startServerProcess({
+  const serverProcess = await startServerProcess({
     DATABASE_URL: database.url,
-    // trace logs every statement just before it is sent: the output tells where the kill landed.
+    // trace logs every statement with the time it was sent: the uninterrupted round learns when the DELETE runs.
     LOG_LEVEL: "trace",
     MAX_DELETE_IDS: String(DELETED),
     DATABASE_POOL_SIZE: "4",
     DATABASE_APPLICATION_NAME: applicationName,
   });
-  return { server: process, applicationName };
+  return { server: serverProcess, applicationName };
 }
 
 beforeAll(async () => {
@@ -78,41 +81,45 @@ async function seedRound(): Promise<{ all: number[]; doomed: number[]; kept: num
   }
 }
 
-/** When the complete log lines of the DELETE and the COMMIT were written (epoch ms), if they were. */
+/** When the server made its log calls for the DELETE and the COMMIT (epoch ms), from its complete log lines. */
 function statementTimes(output: string): { delete?: number; commit?: number } {
-  const times: { delete?: number; commit?: number } = {};
-  // The last piece has no newline yet: a line cut off by the kill does not count.
-  for (const line of output.split("\n").slice(0, -1)) {
-    if (line.includes(`"sql":"DELETE FROM \\"Thing\\"`)) times.delete = (JSON.parse(line) as { time: number }).time;
-    if (line.includes(`"sql":"COMMIT"`)) times.commit = (JSON.parse(line) as { time: number }).time;
-  }
-  return times;
+  const lines = output.split("\n").slice(0, -1);
+  const time = (statement: string) => {
+    const line = lines.find((text) => text.includes(`"sql":"${statement}`));
+    return line === undefined ? undefined : (JSON.parse(line) as { time: number }).time;
+  };
+  return { delete: time(String.raw`DELETE FROM \"Thing\"`), commit: time("COMMIT") };
 }
 
-type Phase = "before the statement" | "during the statement" | "after COMMIT was sent" | "after the answer";
+/**
+ * Where a kill landed. Told from outside the server, because its log is no clock: pino writes asynchronously, and on
+ * SQLite the statement blocks the event loop, so the DELETE's log line only leaves the process after the statement.
+ */
+type Phase = "before the delete" | "during the delete" | "after COMMIT, before the answer" | "after the answer";
 type Outcome = "before" | "after" | "partial";
 
 interface Kill {
-  /** Counted from sending the request, or from the moment the DELETE appeared in the log. */
-  mode: "from the request" | "from the statement";
+  /** Where the random delay is drawn from, after sending the request. */
+  window: "whole request" | "statement";
   delayMs: number;
 }
 
 interface Round {
-  phase: Phase;
+  phase?: Phase;
   outcome: Outcome;
-  answer?: GraphQLResponse<DeleteThingsMutation>;
-  /** Milliseconds from sending the request. */
+  /** Milliseconds from sending the request to the log calls of the DELETE and the COMMIT, and to the answer. */
   deleteAt?: number;
   commitAt?: number;
   answerAt?: number;
 }
 
-/** One 100000-id delete over HTTP, killed as `kill` says (or not at all); then a restart and the outcome. */
+/** One 100000-id delete over HTTP, killed as `kill` says (or not at all; then it is timed); the outcome. */
 async function deleteRound(kill: Kill | undefined): Promise<Round> {
   const { all, doomed, kept } = await seedRound();
   const victim = server!;
   const from = victim.output().length;
+  // Unless killed, the log may come after the answer; the COMMIT is the last statement logged.
+  const logged = kill ? undefined : victim.outputMatches(/"sql":"COMMIT".*\n/);
   let answer: GraphQLResponse<DeleteThingsMutation> | undefined;
   let answerAt: number | undefined;
   const deleting = executeOverHttp(`${victim.origin}/graphql`, DeleteThingsDocument, { ids: doomed.map(String) }).then(
@@ -122,45 +129,48 @@ async function deleteRound(kill: Kill | undefined): Promise<Round> {
     },
     (error: Error) => error,
   );
-  // After the call: executeOverHttp serialises the 100000 ids before it sends anything.
+  // Taken after the call: executeOverHttp serialises the 100000 ids before it sends anything.
   const sentAt = Date.now();
 
+  let writing = false;
+  let answered = false;
   if (kill) {
-    if (kill.mode === "from the statement") {
-      await Promise.race([victim.outputMatches(/"sql":"DELETE FROM \\"Thing\\"/), deleting]);
-    }
     // The random moment is the point of this test: there is no condition to wait for.
     await new Promise((resolve) => setTimeout(resolve, kill.delayMs));
+    answered = answer !== undefined;
+    writing = await deleteInProgress(database.url, victimName);
     await victim.kill();
+    // On PostgreSQL its backends finish what they were sent (a COMMIT on the wire still commits), then go.
     await sessionsGone(database.url, victimName);
     ({ server, applicationName: victimName } = await startServer());
     expect((await fetch(`${server.origin}/ready`)).status).toBe(200);
   }
   await deleting;
-
-  const times = statementTimes(victim.output().slice(from));
-  const phase: Phase =
-    answer !== undefined
-      ? "after the answer"
-      : times.commit !== undefined
-        ? "after COMMIT was sent"
-        : times.delete !== undefined
-          ? "during the statement"
-          : "before the statement";
+  await logged;
 
   const raw = await openRawDatabase(database.url);
   try {
     const ids = (await raw.things()).map((thing) => thing.id);
     const outcome: Outcome = sameIds(ids, all) ? "before" : sameIds(ids, kept) ? "after" : "partial";
-    const doomedLeft = new Set(ids).size - ids.filter((id) => kept.includes(id)).length;
-    const context = `seed ${SEED}, kill ${JSON.stringify(kill)} ${phase}: ${ids.length} rows, ${doomedLeft} of the doomed`;
+    const phase: Phase | undefined = !kill
+      ? undefined
+      : answered
+        ? "after the answer"
+        : writing
+          ? "during the delete"
+          : // No uncommitted write at the kill, yet the rows are gone: it had committed.
+            outcome === "after"
+            ? "after COMMIT, before the answer"
+            : "before the delete";
+    const keptSet = new Set(kept);
+    const doomedLeft = ids.filter((id) => !keptSet.has(id)).length;
+    const context = `seed ${SEED}, kill ${JSON.stringify(kill)} ${phase}: ${ids.length} rows, ${doomedLeft} doomed`;
     expect(outcome, context).not.toBe("partial");
     // The audit row is in the delete's transaction: there exactly when the rows are gone.
     expect(await raw.audit(), context).toEqual(
       outcome === "after" ? [{ subject: "test", operation: "deleteThings", idCount: DELETED, dryRun: false }] : [],
     );
-    // Nothing is sent before the DELETE; an answered delete is durable (a process crash loses no commit).
-    if (phase === "before the statement") expect(outcome, context).toBe("before");
+    // An answered delete is durable: a crash of the process loses no commit.
     if (answer !== undefined) {
       expect(answer.data?.deleteThings.deletedCount, context).toBe(DELETED);
       expect(outcome, context).toBe("after");
@@ -168,8 +178,9 @@ async function deleteRound(kill: Kill | undefined): Promise<Round> {
     // The restarted server sees what the raw connection sees.
     const count = await executeOverHttp(`${server!.origin}/graphql`, ThingCountDocument, {});
     expect(count.data?.thingCount, context).toBe(ids.length);
+    const times = statementTimes(victim.output().slice(from));
     const at = (time?: number) => (time === undefined ? undefined : time - sentAt);
-    return { phase, outcome, answer, deleteAt: at(times.delete), commitAt: at(times.commit), answerAt };
+    return { phase, outcome, deleteAt: at(times.delete), commitAt: at(times.commit), answerAt };
   } finally {
     await raw.close();
   }
@@ -180,8 +191,6 @@ function sameIds(ids: readonly number[], expected: readonly number[]): boolean {
   return ids.length === expected.length && ids.every((id, i) => id === expected[i]);
 }
 
-let victimName = "";
-
 describe("kill -9 during a 100000-id deleteThings", () => {
   it("leaves the table exactly before or exactly after the delete, with its audit row exactly when after", async () => {
     const startedAt = Date.now();
@@ -190,25 +199,29 @@ describe("kill -9 during a 100000-id deleteThings", () => {
     // An uninterrupted round measures this machine: when the DELETE starts, how long it runs, when the answer comes.
     const calibration = await deleteRound(undefined);
     expect(calibration.outcome).toBe("after");
+    expect(calibration.commitAt).toBeGreaterThan(calibration.deleteAt!);
     const { deleteAt = 0, commitAt = 0, answerAt = 0 } = calibration;
 
     const rounds: (Round & Kill)[] = [];
     for (let i = 0; i < KILLS; i++) {
-      // Alternately anywhere from sending to a little past the answer, and inside the statement itself.
+      // Alternately anywhere from sending to a little past the answer, and where the statement ran.
       const kill: Kill =
         i % 2 === 0
-          ? { mode: "from the request", delayMs: Math.round(random() * answerAt * 1.1) }
-          : { mode: "from the statement", delayMs: Math.round(random() * (commitAt - deleteAt) * 1.1) };
+          ? { window: "whole request", delayMs: Math.round(random() * answerAt * 1.1) }
+          : { window: "statement", delayMs: Math.round(deleteAt + random() * (commitAt - deleteAt)) };
       rounds.push({ ...kill, ...(await deleteRound(kill)) });
     }
 
-    const tally = (key: "phase" | "outcome") =>
-      Object.entries(Object.groupBy(rounds, (round) => round[key])).map(([name, group]) => `${group!.length} ${name}`);
+    const tally = (key: "phase" | "outcome") => {
+      const counts = new Map<string, number>();
+      for (const round of rounds) counts.set(String(round[key]), (counts.get(String(round[key])) ?? 0) + 1);
+      return [...counts].map(([name, count]) => `${count} ${name}`);
+    };
     console.info(
       `crash safety on ${TEST_DATABASE}, seed ${SEED}: ${KILLS} kills landed ${tally("phase").join(", ")}; ` +
         `table left ${tally("outcome").join(", ")}. Uninterrupted: DELETE sent at ${deleteAt} ms, COMMIT at ` +
-        `${commitAt} ms, answer at ${answerAt} ms. Kills (mode, delay → phase): ` +
-        rounds.map((round) => `${round.mode} +${round.delayMs} ms → ${round.phase}`).join("; ") +
+        `${commitAt} ms, answer at ${answerAt} ms. Kills (window, delay → phase): ` +
+        rounds.map((round) => `${round.window} +${round.delayMs} ms → ${round.phase} (${round.outcome})`).join("; ") +
         `. ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
   }, 120_000);

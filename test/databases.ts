@@ -148,6 +148,33 @@ export async function sessionsGone(databaseUrl: string, applicationName: string,
   });
 }
 
+/**
+ * Whether a delete is under way and not committed, seen from outside the server: on PostgreSQL a session of
+ * `applicationName` in a transaction that has sent a DELETE or changed a row, on SQLite a held write lock (tried with
+ * BEGIN IMMEDIATE, never waited for). Call it while the server lives: the SQLite probe connection is closed before
+ * this returns, and closing the last connection to the file would checkpoint the WAL a restart should recover.
+ */
+export async function deleteInProgress(databaseUrl: string, applicationName: string): Promise<boolean> {
+  if (!databaseUrl.startsWith("file:")) {
+    const query =
+      `SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL ` +
+      `AND (backend_xid IS NOT NULL OR query LIKE 'DELETE%')`;
+    const { rows } = await withPostgresClient(databaseUrl, (client) => client.query<{ count: number }>(query, [applicationName]));
+    return rows[0]!.count > 0;
+  }
+  const db = new BetterSqlite3(databaseUrl.slice("file:".length), { timeout: 0 });
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("ROLLBACK");
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_BUSY") return true;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
 /** What the SQL a test expects looks like on the database under test. */
 export const expectedSql = {
   /** `"id"` in the id set bound as one parameter (a regex source). */

@@ -83,9 +83,24 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
     await page.locator(".graphiql-execute-button").click();
     await page.getByRole("menuitem", { name, exact: true }).click();
     await answered;
-    let text = before;
-    await expect.poll(async () => (text = await resultText()), { timeout: 10_000 }).not.toBe(before);
-    return JSON.parse(text);
+    // The pane is redrawn after the response arrives, possibly in steps: wait for a new, complete JSON document.
+    let parsed: unknown;
+    await expect
+      .poll(
+        async () => {
+          const text = await resultText();
+          if (text === before) return false;
+          try {
+            parsed = JSON.parse(text);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    return parsed;
   }
 
   it("opens with the project's title and the example operations in its run menu, all assets local", async () => {
