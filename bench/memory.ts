@@ -29,7 +29,7 @@ export interface MemoryResult {
 
 const mib = (kib: number) => kib / KIB_PER_MIB;
 
-/** `server` must have been started with MAX_DELETE_IDS of at least `rows`. */
+/** `server` must have been started with MAX_DELETE_IDS of at least `rows`, and MAX_BODY_BYTES to match. */
 export async function measurePeakMemory(
   server: ServerProcess,
   client: GraphQLClient,
