@@ -53,6 +53,10 @@ async function main(): Promise<void> {
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });
   const server = createServer(app);
+  // Node closes idle keep-alive connections after 5 s, and a client or load balancer that reuses one just then
+  // gets "socket hang up" (or a 502). Load balancers keep idle connections for 60 s, so stay open a little longer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const inFlight = trackInFlightRequests(server);
   server.listen(config.port, config.host, () => {
     const address = server.address();
