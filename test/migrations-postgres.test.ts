@@ -12,7 +12,7 @@ import { postgresDialect } from "../src/sql-dialect.ts";
 import { ThingDeletes } from "../src/thing-deletes.ts";
 import { createScratchDatabase, servicesAvailable, type ScratchDatabase } from "./databases.ts";
 import { expectReadable, migrationError } from "./migration-errors.ts";
-import { migrateCli, prisma, root, startServerProcess } from "./processes.ts";
+import { expectPrismaDeployThenUpToDate, migrateCli, prisma, root, startServerProcess } from "./processes.ts";
 
 const available = await servicesAvailable("PostgreSQL migration tests", ["postgres"]);
 const committedMigrations = join(root, "prisma", "postgresql", "migrations");
@@ -139,12 +139,7 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
     );
     const env = { DATABASE_URL: existing };
 
-    const deploy = await prisma(["migrate", "deploy"], { env });
-    expect(deploy.stdout).toContain("All migrations have been successfully applied.");
-    expect(deploy.code).toBe(0);
-    const status = await prisma(["migrate", "status"], { env });
-    expect(status.stdout).toContain("Database schema is up to date!");
-    expect(status.code).toBe(0);
+    await expectPrismaDeployThenUpToDate(expect, env);
     expect(await migrateDatabase({ databaseUrl: existing })).toEqual({ applied: [] });
   });
 

@@ -17,7 +17,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { migrateDatabase } from "../src/migrations/index.ts";
 import { expectReadable, migrationError } from "./migration-errors.ts";
-import { prisma, root, run } from "./processes.ts";
+import { expectPrismaDeployThenUpToDate, prisma, root, run } from "./processes.ts";
 
 const committedMigrations = join(root, "prisma", "migrations");
 const committedNames = migrationNames(committedMigrations);
@@ -236,12 +236,7 @@ describe.concurrent("the prisma CLI, offline through the schema-engine shim", ()
     const file = join(tempDir(), "deployed", "app.db");
     const env = { DATABASE_URL: `file:${file}` };
 
-    const deploy = await prisma(["migrate", "deploy"], { env });
-    expect(deploy.stdout).toContain("All migrations have been successfully applied.");
-    expect(deploy.code).toBe(0);
-    const status = await prisma(["migrate", "status"], { env });
-    expect(status.stdout).toContain("Database schema is up to date!");
-    expect(status.code).toBe(0);
+    await expectPrismaDeployThenUpToDate(expect, env);
 
     // Same records as migrateDatabase writes, so either tool can take over from the other.
     for (const row of migrationRows(file)) {

@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import type { ExpectStatic } from "vitest";
 import { TEST_API_KEYS_ENV } from "./helpers.ts";
 
 export const root = resolve(import.meta.dirname, "..");
@@ -32,6 +33,16 @@ export function prisma(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env };
   if (options.env?.PRISMA_SCHEMA_ENGINE_BINARY === undefined) delete env.PRISMA_SCHEMA_ENGINE_BINARY;
   return run(join(root, "node_modules", ".bin", "prisma"), args, { cwd: options.cwd ?? root, env });
+}
+
+/** The stock `prisma migrate deploy`, then `migrate status`, both expected to succeed on `env.DATABASE_URL`. */
+export async function expectPrismaDeployThenUpToDate(expect: ExpectStatic, env: NodeJS.ProcessEnv): Promise<void> {
+  const deploy = await prisma(["migrate", "deploy"], { env });
+  expect(deploy.stdout).toContain("All migrations have been successfully applied.");
+  expect(deploy.code).toBe(0);
+  const status = await prisma(["migrate", "status"], { env });
+  expect(status.stdout).toContain("Database schema is up to date!");
+  expect(status.code).toBe(0);
 }
 
 /** `npm run db:migrate` (src/migrations/cli.ts) on a database URL. */

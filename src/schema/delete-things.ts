@@ -64,8 +64,19 @@ function subjectOf(context: AppContext): string {
   return context.auth.subject;
 }
 
-function requireCount(value: number, argumentName: string): number {
+/**
+ * A row count the caller commits to (atMost, expectedCount): never negative, and never above MAX_DELETE_IDS, since
+ * the call may delete that many rows.
+ */
+function requireRowCount(value: number, argumentName: string, max: number): number {
   if (value < 0) throw badUserInput(`${argumentName} must not be negative, got ${value}`, { argumentName, value });
+  if (value > max) {
+    throw userError(
+      ErrorCode.TOO_MANY_IDS,
+      `${argumentName} must not exceed MAX_DELETE_IDS (${max}): one call may delete at most that many rows`,
+      { argumentName, max },
+    );
+  }
   return value;
 }
 
@@ -106,14 +117,8 @@ builder.mutationFields((t) => {
         dryRun: dryRun(),
       },
       resolve: async (_root, args, context) => {
-        const atMost = requireCount(args.atMost, "atMost");
+        const atMost = requireRowCount(args.atMost, "atMost", context.maxDeleteIds);
         const filter = parseFilter(args.where, context.maxDeleteIds);
-        if (atMost > context.maxDeleteIds) {
-          throw userError(ErrorCode.TOO_MANY_IDS, `atMost must not exceed MAX_DELETE_IDS (${context.maxDeleteIds})`, {
-            argumentName: "atMost",
-            max: context.maxDeleteIds,
-          });
-        }
         const outcome = await context.deletes.matching(filter, atMost, {
           dryRun: args.dryRun,
           subject: subjectOf(context),
@@ -129,15 +134,7 @@ builder.mutationFields((t) => {
         "Empties the table, only if it holds exactly `expectedCount` Things (checked in the same transaction; COUNT_MISMATCH otherwise).",
       args: { expectedCount: t.arg.int({ required: true }), dryRun: dryRun() },
       resolve: async (_root, args, context, info) => {
-        const expectedCount = requireCount(args.expectedCount, "expectedCount");
-        // The call deletes exactly expectedCount rows or nothing, so that is what must fit under the cap.
-        if (expectedCount > context.maxDeleteIds) {
-          throw userError(
-            ErrorCode.TOO_MANY_IDS,
-            `expectedCount must not exceed MAX_DELETE_IDS (${context.maxDeleteIds}): one call may delete at most that many rows`,
-            { argumentName: "expectedCount", max: context.maxDeleteIds },
-          );
-        }
+        const expectedCount = requireRowCount(args.expectedCount, "expectedCount", context.maxDeleteIds);
         const outcome = await context.deletes.all(expectedCount, {
           dryRun: args.dryRun,
           wantIds: selectsAny(info, ID_FIELDS),
