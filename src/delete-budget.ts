@@ -12,9 +12,17 @@ import {
 import type { Plugin } from "graphql-yoga";
 import { ErrorCode, userError } from "./errors.ts";
 
-/** The most rows each delete mutation can remove, read from its arguments; dry runs remove nothing. */
-const ROWS_AT_MOST: Record<string, (args: Record<string, unknown>) => number> = {
-  deleteThings: (args) => new Set((args.ids as unknown[]).map(String)).size,
+/**
+ * The most rows each delete mutation can remove, read from its arguments; dry runs remove nothing. deleteThings
+ * removes at most one row per distinct id, but the list's length bounds that too, and counting distinct ids costs
+ * a Set of every id (7% of a 100000-id request, profiled): `distinct` asks for the exact count, needed only when
+ * the lengths alone exceed the budget.
+ */
+const ROWS_AT_MOST: Record<string, (args: Record<string, unknown>, distinct: boolean) => number> = {
+  deleteThings: (args, distinct) => {
+    const ids = args.ids as unknown[];
+    return distinct ? new Set(ids.map(String)).size : ids.length;
+  },
   deleteThingsWhere: (args) => Math.max(0, Number(args.atMost)),
   deleteAllThings: (args) => Math.max(0, Number(args.expectedCount)),
 };
@@ -24,6 +32,7 @@ function rowsAtMost(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
+  distinct: boolean,
 ): number {
   const operation = getOperationAST(document, operationName);
   const mutation = schema.getMutationType();
@@ -44,7 +53,7 @@ function rowsAtMost(
       const field = mutation.getFields()[selection.name.value];
       if (!rows || !field) return total;
       const args = getArgumentValues(field, selection, variables);
-      return args.dryRun === true ? total : total + rows(args);
+      return args.dryRun === true ? total : total + rows(args, distinct);
     }, 0);
   return sum(operation.selectionSet);
 }
@@ -54,7 +63,10 @@ export function deleteBudgetPlugin(maxDeleteIds: number): Plugin {
     onExecute({ args, setResultAndStopExecution }) {
       let rows: number;
       try {
-        rows = rowsAtMost(args.schema, args.document, args.operationName, args.variableValues ?? {});
+        const count = (distinct: boolean) =>
+          rowsAtMost(args.schema, args.document, args.operationName, args.variableValues ?? {}, distinct);
+        rows = count(false);
+        if (rows > maxDeleteIds) rows = count(true);
       } catch {
         // Arguments that do not even coerce: execution reports that error itself, and deletes nothing.
         return;
