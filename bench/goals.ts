@@ -13,7 +13,7 @@ const THROUGHPUT_CONCURRENCY = 16;
 const THROUGHPUT_MIN_RPS = 1000;
 const THROUGHPUT_MAX_P99_MS = 50;
 
-/** Big deletes should be dominated by SQLite; small ones by a fixed, small per-request cost. */
+/** Big deletes should be dominated by the database's own work; small ones by a fixed, small per-request cost. */
 export function deleteThingsGoal(idCount: number, httpMs: number, limitMs: number): GoalCheck | null {
   if (idCount >= 1000) {
     return { goal: `≤ ${DELETE_THINGS_RATIO}× raw`, met: httpMs <= DELETE_THINGS_RATIO * limitMs };
@@ -28,6 +28,10 @@ export function deleteAllThingsGoal(httpMs: number, limitMs: number): GoalCheck 
   return { goal: `≤ ${DELETE_ALL_RATIO}× raw`, met: httpMs <= DELETE_ALL_RATIO * limitMs };
 }
 
+/** The throughput goal as the report states it where it does not apply. */
+export const THROUGHPUT_GOAL = `≥ ${THROUGHPUT_MIN_RPS} req/s at concurrency ${THROUGHPUT_CONCURRENCY}, p99 < ${THROUGHPUT_MAX_P99_MS} ms`;
+
+/** Stated for the embedded database only; the caller leaves it out for a database server. */
 export function throughputGoal(concurrency: number, requestsPerSecond: number, p99Ms: number): GoalCheck | null {
   if (concurrency !== THROUGHPUT_CONCURRENCY) return null;
   return {

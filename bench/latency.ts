@@ -1,6 +1,6 @@
 // One delete at a time: deleteThings for each K and deleteAllThings, over HTTP and through the raw driver, each
 // round re-seeded (untimed) so it deletes from the full table, and checked in the database afterwards.
-import { deleteAllThingsBody, deleteThingsBody, type GraphQLClient } from "./graphql-client.ts";
+import { deleteAllThingsBody, deleteThingsBody, probeBody, type GraphQLClient } from "./graphql-client.ts";
 import type { Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { fastest, randomIds, summarize, type Summary } from "./stats.ts";
@@ -24,6 +24,8 @@ export interface Comparison {
 
 export interface LatencyResults {
   rows: number;
+  /** `{ __typename }` over the same connection after the same untimed gap: HTTP with no database work. */
+  httpFloor: Summary;
   deleteThings: (Comparison & { idCount: number })[];
   deleteAllThings: Comparison;
 }
@@ -37,13 +39,14 @@ async function timed(run: () => Promise<number>): Promise<{ deletedCount: number
   return { deletedCount, ms: performance.now() - started };
 }
 
-/** Seeds, runs and verifies `warmups + runs` rounds; only the last `runs` are recorded. */
+/** Seeds, then runs, verifies and refills `warmups + runs` rounds; only the last `runs` are recorded. */
 async function repeat(plan: Plan, db: BenchDatabase, what: string, round: Round): Promise<Summary> {
   const samples: number[] = [];
+  await db.seed(plan.rows);
   for (let i = 0; i < plan.warmups + plan.runs; i++) {
-    await db.seed(plan.rows);
     const { ids, deletedCount, ms } = await round();
     await verifyDeleted(db, what, { rowsBefore: plan.rows, ids, deletedCount });
+    await db.refill(plan.rows, ids);
     if (i >= plan.warmups) samples.push(ms);
   }
   const summary = summarize(samples);
@@ -69,12 +72,58 @@ async function compare(http: () => Promise<Summary>, candidates: readonly RawCan
   return { http: httpSummary, raw, limit };
 }
 
+/** Untimed warm-up requests per K: many small ones, a few big ones (about the same time for each K). */
+function warmUpRequests(idCount: number): number {
+  return Math.max(5, Math.min(500, Math.floor(200_000 / idCount)));
+}
+
+/**
+ * Untimed requests of every shape the scenarios time (the deleteMany path up to 999 ids, the one-parameter path
+ * above, deleteAllThings), so V8 has compiled the server's hot paths as it has in any server that has been up for a
+ * while. Without it the first scenarios mostly timed JIT compilation: K=1 took 10.5 ms instead of 3.6. The
+ * per-scenario warm-up rounds below then only settle the database's caches.
+ */
+async function warmUpServer(plan: Plan, client: GraphQLClient, server: BenchDatabase): Promise<void> {
+  await server.seed(plan.rows);
+  let requests = 0;
+  for (const idCount of plan.idCounts) {
+    for (let i = 0; i < warmUpRequests(idCount); i++, requests++) {
+      await client.delete(deleteThingsBody(randomIds(idCount, plan.rows)), "deleteThings");
+    }
+  }
+  for (let i = 0; i < warmUpRequests(plan.rows); i++, requests++) {
+    await server.seed(plan.rows);
+    await client.delete(deleteAllThingsBody(plan.rows), "deleteAllThings");
+  }
+  progress(`server warmed up with ${requests} untimed deletes`);
+}
+
+/**
+ * What no delete over HTTP can go below on this machine: a request that touches no database, to the same server
+ * over the same connection, after the same untimed work (checking and refilling the table) a delete waits through.
+ */
+async function measureHttpFloor(plan: Plan, client: GraphQLClient, server: BenchDatabase): Promise<Summary> {
+  const samples: number[] = [];
+  await server.seed(plan.rows);
+  for (let i = 0; i < plan.warmups + plan.runs; i++) {
+    await server.count();
+    await server.refill(plan.rows, []);
+    const { ms } = await client.post(probeBody);
+    if (i >= plan.warmups) samples.push(ms);
+  }
+  const summary = summarize(samples);
+  progress(`HTTP floor ({ __typename }): median ${summary.median.toFixed(3)} ms`);
+  return summary;
+}
+
 export async function measureLatency(
   plan: Plan,
   client: GraphQLClient,
   server: BenchDatabase,
   raws: readonly RawDatabase[],
 ): Promise<LatencyResults> {
+  await warmUpServer(plan, client, server);
+  const httpFloor = await measureHttpFloor(plan, client, server);
   const deleteThings: LatencyResults["deleteThings"] = [];
   for (const idCount of plan.idCounts) {
     const http = () =>
@@ -114,5 +163,5 @@ export async function measureLatency(
         ...(await timed(() => database.deleteAll())),
       })),
   }));
-  return { rows: plan.rows, deleteThings, deleteAllThings: await compare(deleteAllHttp, deleteAllRaw) };
+  return { rows: plan.rows, httpFloor, deleteThings, deleteAllThings: await compare(deleteAllHttp, deleteAllRaw) };
 }
