@@ -1,5 +1,5 @@
 // One delete at a time: deleteThings for each K and deleteAllThings, over HTTP and through the raw driver, each
-// round re-seeded (untimed) so it deletes from the full table, and checked in the database afterwards.
+// round checked in the database afterwards and refilled (untimed), so the next one deletes from the full table.
 import { deleteAllThingsBody, deleteThingsBody, probeBody, type GraphQLClient } from "./graphql-client.ts";
 import type { Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
@@ -108,7 +108,8 @@ async function measureHttpFloor(plan: Plan, client: GraphQLClient, server: Bench
   for (let i = 0; i < plan.warmups + plan.runs; i++) {
     await server.count();
     await server.refill(plan.rows, []);
-    const { ms } = await client.post(probeBody);
+    const { status, text, ms } = await client.post(probeBody);
+    if (status !== 200) throw new Error(`the HTTP floor probe failed: HTTP ${status} ${text.slice(0, 500)}`);
     if (i >= plan.warmups) samples.push(ms);
   }
   const summary = summarize(samples);

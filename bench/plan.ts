@@ -17,7 +17,10 @@ export interface Plan {
   rows: number;
   /** K: ids per deleteThings call. */
   idCounts: readonly number[];
-  /** Untimed rounds before the recorded ones, to let V8 and SQLite's caches settle. */
+  /**
+   * Untimed rounds before the recorded ones of each scenario, to let the database's caches settle (V8 is warmed up
+   * once for the whole run, in latency.ts).
+   */
   warmups: number;
   runs: number;
   throughput: ThroughputPlan;
