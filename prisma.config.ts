@@ -2,23 +2,22 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "prisma/config";
+import { PRISMA_PATHS, readDatabaseUrl } from "./src/config.ts";
 
 const root = dirname(fileURLToPath(import.meta.url));
 
 // Offline the CLI cannot download its native schema engine; our wasm shim stands in unless one is already there.
 if (process.env.PRISMA_SCHEMA_ENGINE_BINARY === undefined && !hasNativeSchemaEngine()) {
-  process.env.PRISMA_SCHEMA_ENGINE_BINARY = join(root, "prisma", "schema-engine-shim");
+  process.env.PRISMA_SCHEMA_ENGINE_BINARY = join(root, "tools", "prisma-offline", "schema-engine-shim");
 }
 
 // A schema has one provider, so PostgreSQL has its own (derived) schema and history; DATABASE_URL picks the pair, and
-// `prisma migrate status|deploy|diff` work the same on both. Kept in step with migrationsPath() in
-// src/migrations/adapters.ts, not imported: that would load both database drivers into every CLI command.
-const url = process.env.DATABASE_URL ?? "file:./data/things.db";
-const postgres = /^postgres(ql)?:\/\//i.test(url);
+// `prisma migrate status|deploy|diff` work the same on both.
+const { provider, url } = readDatabaseUrl();
 
 export default defineConfig({
-  schema: postgres ? "prisma/postgresql/schema.prisma" : "prisma/schema.prisma",
-  migrations: { path: postgres ? "prisma/postgresql/migrations" : "prisma/migrations" },
+  schema: PRISMA_PATHS[provider].schema,
+  migrations: { path: PRISMA_PATHS[provider].migrations },
   datasource: { url },
 });
 

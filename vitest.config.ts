@@ -14,6 +14,6 @@ export default defineConfig({
     // Migration tests run the real Prisma CLI (about a second per command).
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default", "./test/summary-reporter.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { describePostgres, quoteIdentifier, withDatabaseName, withPostgresClient } from "../src/postgres.ts";
+import { describePostgres, quoteIdentifier } from "../src/db/postgres.ts";
+import { withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { migrationScripts } from "./migrations.ts";
 import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory } from "./target.ts";
@@ -22,7 +23,7 @@ const ANY_ARRAY: RawMethod = { name: "= ANY($1::int[])", fits: () => true };
 const IN_LIST: RawMethod = { name: "IN ($1,$2,…)", fits: (idCount) => idCount <= MAX_BIND_PARAMETERS };
 
 /**
- * The server's version, e.g. "15.20". Also the reachability check, bounded by src/postgres.ts's connect timeout:
+ * The server's version, e.g. "15.20". Also the reachability check, bounded by src/db/postgres.ts's connect timeout:
  * an unreachable server makes the target unavailable rather than failing the run.
  */
 async function serverVersion(): Promise<string> {

@@ -16,7 +16,7 @@ interface SqliteSettings {
   pragmas: readonly string[];
 }
 
-/** What src/sqlite.ts sets on the server's connection; kept in step by hand (it does not export its pragmas). */
+/** What src/db/sqlite.ts sets on the server's connection; kept in step by hand (it does not export its pragmas). */
 const SERVER_SETTINGS: SqliteSettings = {
   label: "WAL, synchronous=NORMAL (server's)",
   pragmas: ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", `busy_timeout = ${BUSY_TIMEOUT_MS}`],

@@ -1,5 +1,8 @@
 // Every setting the server reads from the environment, parsed once into one typed object.
-// Defaults are the ones documented in README.md ("Configuration").
+// Defaults are the ones documented in docs/configuration.md.
+import { SCOPES, type Scope } from "./auth/scopes.ts";
+
+export { SCOPES, type Scope };
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 export type SqliteSynchronous = "NORMAL" | "FULL" | "EXTRA";
@@ -14,9 +17,6 @@ export interface PostgresSettings {
   applicationName: string;
 }
 
-/** The permissions a token can carry. */
-export const SCOPES = ["things:read", "things:write", "things:delete", "things:delete-all"] as const;
-export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKeyConfig {
   key: string;
@@ -51,8 +51,8 @@ export interface Config {
   /** Interface to listen on; loopback by default so a dev server is not exposed by accident. */
   host: string;
   /** `file:<path>` selects the embedded SQLite database, `postgresql://…` (or `postgres://…`) a PostgreSQL server. */
-  databaseUrl: string;
-  /** SQLite's fsync policy; see src/sqlite.ts for the durability trade-off. */
+  database: DatabaseUrl;
+  /** SQLite's fsync policy; see src/db/sqlite.ts for the durability trade-off. */
   sqliteSynchronous: SqliteSynchronous;
   postgres: PostgresSettings;
   /** Set: thingsDeleted events travel through Redis pub/sub, so every instance's subscribers get them. */
@@ -78,7 +78,37 @@ export interface Config {
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const SQLITE_SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ["NORMAL", "FULL", "EXTRA"];
 
-export const DEFAULT_DATABASE_URL = "file:./data/things.db";
+/** Where the embedded database lives when DATABASE_URL is unset; the development key sits beside it. */
+export const DEFAULT_DATA_DIRECTORY = "data";
+export const DEFAULT_DATABASE_URL = `file:./${DEFAULT_DATA_DIRECTORY}/things.db`;
+
+/** Connector names as Prisma writes them in schema files and migration_lock.toml. */
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** DATABASE_URL, classified once: everything that opens, migrates or describes the database reads this. */
+export interface DatabaseUrl {
+  provider: DatabaseProvider;
+  url: string;
+}
+
+/** The provider a URL selects, or undefined for a scheme this project does not run on. */
+export function providerOf(url: string): DatabaseProvider | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === "file") return "sqlite";
+  if (scheme === "postgres" || scheme === "postgresql") return "postgresql";
+  return undefined;
+}
+
+/** A URL for messages and logs: credentials replaced by ***. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
+/** Each provider's Prisma schema and committed migration history, relative to the project root. */
+export const PRISMA_PATHS: Record<DatabaseProvider, { schema: string; migrations: string }> = {
+  sqlite: { schema: "prisma/schema.prisma", migrations: "prisma/migrations" },
+  postgresql: { schema: "prisma/postgresql/schema.prisma", migrations: "prisma/postgresql/migrations" },
+};
 
 /** A setting that is present but unusable; the server refuses to start with this message instead of guessing. */
 export class ConfigError extends Error {
@@ -159,15 +189,22 @@ function readJwt(env: NodeJS.ProcessEnv): JwtConfig | null {
   };
 }
 
-function readDatabaseUrl(env: NodeJS.ProcessEnv): string {
+/** A database URL classified, or a ConfigError naming what is accepted. */
+export function parseDatabaseUrl(url: string): DatabaseUrl {
+  return readDatabaseUrl({ DATABASE_URL: url });
+}
+
+/** DATABASE_URL from the environment, classified; the default is the embedded database. */
+export function readDatabaseUrl(env: NodeJS.ProcessEnv = process.env): DatabaseUrl {
   const url = env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  if (!/^(file:|postgres(ql)?:\/\/)/i.test(url)) {
+  const provider = providerOf(url);
+  if (provider === undefined || (provider === "postgresql" && !/^postgres(ql)?:\/\//i.test(url))) {
     throw new ConfigError(
-      "DATABASE_URL must be a SQLite URL like file:./data/things.db or a PostgreSQL URL like " +
-        `postgresql://user@host:5432/things, got "${url.replace(/\/\/[^@/]*@/, "//***@")}"`,
+      `DATABASE_URL must be a SQLite URL like ${DEFAULT_DATABASE_URL} or a PostgreSQL URL like ` +
+        `postgresql://user@host:5432/things, got "${redactUrl(url)}"`,
     );
   }
-  return url;
+  return { provider, url };
 }
 
 function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -183,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: readInteger(env, "PORT", 4000, 0, 65535),
     host: env.HOST || "127.0.0.1",
-    databaseUrl: readDatabaseUrl(env),
+    database: readDatabaseUrl(env),
     sqliteSynchronous: readChoice(env, "SQLITE_SYNCHRONOUS", SQLITE_SYNCHRONOUS_MODES, "NORMAL"),
     postgres: {
       poolSize: readInteger(env, "DATABASE_POOL_SIZE", 10, 1, 1000),

@@ -1,10 +1,10 @@
 // What every resolver receives. Services travel in the context (not module singletons) so tests and several
 // servers in one process each bring their own database and event bus.
 import type { YogaInitialContext } from "graphql-yoga";
-import type { Principal } from "./auth.ts";
+import type { Principal } from "./auth/tokens.ts";
 import type { Events } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
-import type { ThingDeletes } from "./thing-deletes.ts";
+import type { ThingDeletes } from "./db/thing-deletes.ts";
 
 export interface AppServices {
   prisma: PrismaClient;

@@ -3,6 +3,7 @@
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
+import { redactUrl } from "./config.ts";
 
 export interface ThingsDeletedEvent {
   /**
@@ -69,7 +70,7 @@ export function createEventBus({ redisUrl, channelPrefix = "", onError = () => {
   const subscribeClient = new Redis(redisUrl);
   for (const client of [publishClient, subscribeClient]) client.on("error", onError);
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient, serializer });
-  const where = redisUrl.replace(/\/\/[^@/]*@/, "//***@");
+  const where = redactUrl(redisUrl);
   return {
     events: createPubSub<Topics>({ eventTarget: prefixed(target, channelPrefix) }),
     ready: async () => {

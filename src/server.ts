@@ -1,15 +1,15 @@
 // The process: read the configuration, open (and migrate) the database, connect the event bus, serve the app over
 // HTTP, shut down gracefully on SIGINT/SIGTERM.
 import { createServer } from "node:http";
-import { createAuthenticator } from "./auth.ts";
+import { createAuthenticator } from "./auth/tokens.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { openDatabase } from "./db.ts";
-import { authenticationForStart } from "./dev-key.ts";
+import { openDatabase } from "./db/database.ts";
+import { authenticationForStart } from "./auth/development-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
 import { createLogger } from "./logger.ts";
-import { MigrationError } from "./migrations/index.ts";
-import { databaseReadiness } from "./readiness.ts";
-import { shutDown, trackInFlightRequests } from "./shutdown.ts";
+import { MigrationError } from "./db/migrations/index.ts";
+import { databaseReadiness } from "./http/readiness.ts";
+import { shutDown, trackInFlightRequests } from "./http/shutdown.ts";
 import { createApp } from "./yoga.ts";
 
 /** After the shutdown timeout, this long for disconnecting before the process exits regardless. */
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { auth, graphiqlHeaders } = authenticationForStart(config, logger);
   const authenticate = await createAuthenticator(auth);
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.database.url,
     sqliteSynchronous: config.sqliteSynchronous,
     postgres: config.postgres,
     onSql: logger.isLevelEnabled("trace") ? (statement) => logger.trace(statement, "sql") : undefined,
@@ -42,12 +42,11 @@ async function main(): Promise<void> {
   let draining = false;
   const databaseReady = databaseReadiness(database.prisma, database.migrations);
   const app = createApp({
-    prisma: database.prisma,
+    database,
     logger,
     config,
     authenticate,
     graphiqlHeaders,
-    dialect: database.dialect,
     events: bus.events,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),

@@ -4,26 +4,26 @@ import { randomUUID } from "node:crypto";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { NoSchemaIntrospectionCustomRule } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
-import type { Authenticate } from "./auth.ts";
+import type { Authenticate } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { AppServices, RequestContext } from "./context.ts";
-import { deleteBudgetPlugin } from "./delete-budget.ts";
-import { unexpectedErrorMaskingPlugin } from "./error-masking.ts";
+import { deleteBudgetPlugin } from "./plugins/use-delete-budget.ts";
+import { unexpectedErrorMaskingPlugin } from "./plugins/use-error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
-import type { PrismaClient } from "./generated/prisma/client.ts";
-import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.ts";
-import { httpGuardsPlugin } from "./http-guards.ts";
-import { documentLimitsPlugin } from "./limits.ts";
+import type { Database } from "./db/database.ts";
+import { graphiqlOptions, renderOfflineGraphiQL } from "./http/graphiql.ts";
+import { httpGuardsPlugin } from "./http/body-guards.ts";
+import { documentLimitsPlugin } from "./plugins/use-document-limits.ts";
 import type { Logger } from "./logger.ts";
-import { readinessPlugin, type ReadinessCheck } from "./readiness.ts";
-import { requestErrorCodesPlugin } from "./request-errors.ts";
-import { requestLogPlugin } from "./request-log.ts";
+import { readinessPlugin, type ReadinessCheck } from "./http/readiness.ts";
+import { requestErrorCodesPlugin } from "./plugins/use-error-codes.ts";
+import { requestLogPlugin } from "./plugins/use-request-log.ts";
 import { schema } from "./schema/index.ts";
-import { sqliteDialect, type SqlDialect } from "./sql-dialect.ts";
-import { ThingDeletes } from "./thing-deletes.ts";
+import { ThingDeletes } from "./db/thing-deletes.ts";
 
 export interface AppOptions {
-  prisma: PrismaClient;
+  /** The opened database: its client and the SQL spellings of its provider travel together. */
+  database: Pick<Database, "prisma" | "dialect">;
   logger: Logger;
   config: Pick<Config, "maxDeleteIds" | "maxBodyBytes" | "graphiql" | "introspection"> & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
@@ -31,11 +31,9 @@ export interface AppOptions {
   authenticate: Authenticate;
   /** Headers GraphiQL starts with, e.g. the development key's Authorization. */
   graphiqlHeaders?: Record<string, string>;
-  /** The SQL spellings of the database `prisma` runs on (Database.dialect); SQLite's by default. */
-  dialect?: SqlDialect;
   /** Where thingsDeleted events go (Redis with REDIS_URL, see src/events.ts); in-process by default. */
   events?: Events;
-  /** Answers GET /ready (src/readiness.ts); without it there is no /ready route. */
+  /** Answers GET /ready (src/http/readiness.ts); without it there is no /ready route. */
   readiness?: ReadinessCheck;
 }
 
@@ -49,19 +47,10 @@ const noIntrospectionPlugin: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
 
-export function createApp({
-  prisma,
-  logger,
-  config,
-  authenticate,
-  graphiqlHeaders,
-  dialect = sqliteDialect,
-  events,
-  readiness,
-}: AppOptions) {
+export function createApp({ database, logger, config, authenticate, graphiqlHeaders, events, readiness }: AppOptions) {
   const services: AppServices = {
-    prisma,
-    deletes: new ThingDeletes(prisma, dialect),
+    prisma: database.prisma,
+    deletes: new ThingDeletes(database.prisma, database.dialect),
     events: events ?? createEvents(),
     maxDeleteIds: config.maxDeleteIds,
     readsRequireAuth: config.auth.readsRequireAuth,

@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DOCUMENT_LIMITS } from "../src/limits.ts";
-import { TEST_API_KEY, startTestServer, type TestServer } from "./helpers.ts";
+import { DOCUMENT_LIMITS } from "../src/plugins/use-document-limits.ts";
+import { TEST_API_KEY, startTestServer, type TestServer } from "./support/server.ts";
 
 const logLines: Record<string, unknown>[] = [];
 const logger = pino(

@@ -11,7 +11,7 @@ import {
   DeleteThingsWhereDocument,
   ThingCountDocument,
 } from "./gql/graphql.ts";
-import { SCOPED_API_KEYS, startTestServer, type TestServer } from "./helpers.ts";
+import { SCOPED_API_KEYS, startTestServer, type TestServer } from "./support/server.ts";
 
 const JWT_SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 describe("loadConfig", () => {
   it("defaults to the embedded SQLite file, in-process events, a pool of 10 and a 10 s shutdown", () => {
     expect(loadConfig({})).toMatchObject({
-      databaseUrl: "file:./data/things.db",
+      database: { provider: "sqlite", url: "file:./data/things.db" },
       postgres: { poolSize: 10, statementTimeoutMs: 30_000, applicationName: "things-api" },
       redisUrl: undefined,
       redisChannelPrefix: "things-api:",
@@ -14,7 +14,7 @@ describe("loadConfig", () => {
   });
 
   it.each(["postgresql://u:p@db:5432/things", "postgres://db/things?schema=app"])("accepts the PostgreSQL URL %s", (url) => {
-    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ provider: "postgresql", url });
   });
 
   it("reads the pool, timeout, Redis and shutdown settings", () => {

@@ -10,10 +10,10 @@ import {
   sessionsGone,
   TEST_DATABASE,
   type ScratchDatabase,
-} from "./databases.ts";
+} from "./support/databases.ts";
 import { DeleteThingsDocument, ThingCountDocument, type DeleteThingsMutation } from "./gql/graphql.ts";
-import { executeOverHttp, type GraphQLResponse } from "./helpers.ts";
-import { startServerProcess, type ServerProcess } from "./processes.ts";
+import { executeOverHttp, type GraphQLResponse } from "./support/server.ts";
+import { startServerProcess, type ServerProcess } from "./support/processes.ts";
 
 const SEEDED = 120_000;
 const DELETED = 100_000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeleteAllThingsCountDocument, DeleteAllThingsDocument } from "./gql/graphql.ts";
-import { AUDIT_INSERT, startTestServer, type TestServer } from "./helpers.ts";
+import { AUDIT_INSERT, startTestServer, type TestServer } from "./support/server.ts";
 
 let server: TestServer;
 let ids: string[];

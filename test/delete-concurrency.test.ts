@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteThingsDetailedDocument } from "./gql/graphql.ts";
-import { startTestServer, startTestServerPair, testProvider, type TestServer } from "./helpers.ts";
+import { startTestServer, startTestServerPair, testProvider, type TestServer } from "./support/server.ts";
 
 // On PostgreSQL two apps with their own pools delete truly concurrently, as two instances do. On SQLite one app,
 // whose requests interleave at every await: two SQLite connections in ONE thread would deadlock (better-sqlite3

@@ -4,7 +4,7 @@
 // test only passes when they are, on real databases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteThingsWhereDocument } from "./gql/graphql.ts";
-import { startTestServerPair, type TestServer } from "./helpers.ts";
+import { startTestServerPair, type TestServer } from "./support/server.ts";
 
 let first: TestServer;
 let second: TestServer;

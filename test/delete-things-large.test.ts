@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeleteThingsDetailedDocument, DeleteThingsDocument } from "./gql/graphql.ts";
-import { AUDIT_INSERT, dataStatements, expectedSql, startTestServer, type TestServer } from "./helpers.ts";
+import { AUDIT_INSERT, dataStatements, expectedSql, startTestServer, type TestServer } from "./support/server.ts";
 
 const ROWS = 100_000;
 let server: TestServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeleteThingsWhereDocument } from "./gql/graphql.ts";
-import { dataStatements, startTestServer, type TestServer } from "./helpers.ts";
+import { dataStatements, startTestServer, type TestServer } from "./support/server.ts";
 
 let server: TestServer;
 let ids: Record<string, string>;

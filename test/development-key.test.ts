@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAuthenticator } from "../src/auth.ts";
+import { createAuthenticator } from "../src/auth/tokens.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
-import { authenticationForStart } from "../src/dev-key.ts";
+import { authenticationForStart } from "../src/auth/development-key.ts";
 import { createLogger } from "../src/logger.ts";
 
 const logger = createLogger("silent");

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createEventBus, type EventBus, type ThingsDeletedEvent } from "../src/events.ts";
-import { servicesAvailable, TEST_REDIS_URL } from "./databases.ts";
+import { servicesAvailable, TEST_REDIS_URL } from "./support/databases.ts";
 
 const available = await servicesAvailable("Redis event bus tests", ["redis"]);
 

@@ -2,7 +2,7 @@
 // carries extensions.code, and the table changes only through valid, authorized calls, exactly as a model says.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCOPED_API_KEYS, TEST_API_KEY, startTestServer, type TestServer } from "./helpers.ts";
+import { SCOPED_API_KEYS, TEST_API_KEY, startTestServer, type TestServer } from "./support/server.ts";
 
 const RUNS = 10_000;
 

@@ -1,8 +1,8 @@
 import { Kind, parse, validate, type OperationDefinitionNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphiqlDocument } from "../src/graphiql.ts";
+import { graphiqlDocument } from "../src/http/graphiql.ts";
 import { schema } from "../src/schema/index.ts";
-import { startTestServer, type TestServer } from "./helpers.ts";
+import { startTestServer, type TestServer } from "./support/server.ts";
 
 describe("GraphiQL default document", () => {
   const document = parse(graphiqlDocument);

@@ -9,10 +9,10 @@ import {
   sessionsGone,
   TEST_DATABASE,
   type ScratchDatabase,
-} from "./databases.ts";
+} from "./support/databases.ts";
 import { CreateThingsDocument, DeleteThingsDetailedDocument } from "./gql/graphql.ts";
-import { executeOverHttp, type GraphQLResponse } from "./helpers.ts";
-import { startServerProcess, type ServerProcess } from "./processes.ts";
+import { executeOverHttp, type GraphQLResponse } from "./support/server.ts";
+import { startServerProcess, type ServerProcess } from "./support/processes.ts";
 
 const CLIENTS = 16;
 /** How long the clients run before the kill, and again once the new process listens. */

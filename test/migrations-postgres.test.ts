@@ -5,14 +5,15 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, test } from "vitest";
-import { createPrismaClient } from "../src/db.ts";
-import { migrateDatabase } from "../src/migrations/index.ts";
-import { databaseName, quoteIdentifier, withDatabaseName, withPostgresClient } from "../src/postgres.ts";
-import { postgresDialect } from "../src/sql-dialect.ts";
-import { ThingDeletes } from "../src/thing-deletes.ts";
-import { createScratchDatabase, servicesAvailable, type ScratchDatabase } from "./databases.ts";
-import { expectReadable, migrationError } from "./migration-errors.ts";
-import { expectPrismaDeployThenUpToDate, migrateCli, prisma, root, startServerProcess } from "./processes.ts";
+import { createPrismaClient } from "../src/db/database.ts";
+import { migrateDatabase } from "../src/db/migrations/index.ts";
+import { databaseName, quoteIdentifier } from "../src/db/postgres.ts";
+import { withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
+import { postgresDialect } from "../src/db/dialect.ts";
+import { ThingDeletes } from "../src/db/thing-deletes.ts";
+import { createScratchDatabase, servicesAvailable, type ScratchDatabase } from "./support/databases.ts";
+import { expectReadable, migrationError } from "./support/migration-errors.ts";
+import { expectPrismaDeployThenUpToDate, migrateCli, prisma, root, startServerProcess } from "./support/processes.ts";
 
 const available = await servicesAvailable("PostgreSQL migration tests", ["postgres"]);
 const committedMigrations = join(root, "prisma", "postgresql", "migrations");

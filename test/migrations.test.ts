@@ -15,9 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { migrateDatabase } from "../src/migrations/index.ts";
-import { expectReadable, migrationError } from "./migration-errors.ts";
-import { expectPrismaDeployThenUpToDate, prisma, root, run } from "./processes.ts";
+import { migrateDatabase } from "../src/db/migrations/index.ts";
+import { expectReadable, migrationError } from "./support/migration-errors.ts";
+import { expectPrismaDeployThenUpToDate, prisma, root, run } from "./support/processes.ts";
 
 const committedMigrations = join(root, "prisma", "migrations");
 const committedNames = migrationNames(committedMigrations);
@@ -284,7 +284,7 @@ describe.concurrent("the prisma CLI, offline through the schema-engine shim", ()
       `export default { schema: "prisma/schema.prisma", migrations: { path: "prisma/migrations" }, ` +
         `datasource: { url: process.env.DATABASE_URL } };\n`,
     );
-    const shim = join(root, "prisma", "schema-engine-shim");
+    const shim = join(root, "tools", "prisma-offline", "schema-engine-shim");
     const env = { DATABASE_URL: "file:./dev.db", PRISMA_SCHEMA_ENGINE_BINARY: shim };
 
     const dev = await prisma(["migrate", "dev", "--create-only", "--name", "tags"], { cwd: project, env });
@@ -306,7 +306,7 @@ describe.concurrent("the prisma CLI, offline through the schema-engine shim", ()
 
 describe("npm run db:migrate", () => {
   const migrateCli = (databaseUrl: string) =>
-    run(join(root, "node_modules", ".bin", "tsx"), [join(root, "src", "migrations", "cli.ts")], {
+    run(join(root, "node_modules", ".bin", "tsx"), [join(root, "scripts", "db-migrate.ts")], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl },
     });

@@ -9,7 +9,7 @@ import {
   TEST_REDIS_URL,
   type RawDatabase,
   type ScratchDatabase,
-} from "./databases.ts";
+} from "./support/databases.ts";
 import {
   DeleteThingsDetailedDocument,
   DeleteThingsDocument,
@@ -17,8 +17,8 @@ import {
   ThingsDeletedDocument,
   type ThingsDeletedSubscription,
 } from "./gql/graphql.ts";
-import { executeOverHttp, subscribe, type Subscription } from "./helpers.ts";
-import { startServerProcess, type ServerProcess } from "./processes.ts";
+import { executeOverHttp, subscribe, type Subscription } from "./support/server.ts";
+import { startServerProcess, type ServerProcess } from "./support/processes.ts";
 
 const available = await servicesAvailable("multi-instance tests", ["postgres", "redis"]);
 

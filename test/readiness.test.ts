@@ -1,10 +1,11 @@
 // GET /ready: what a load balancer asks before sending an instance traffic.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../src/db.ts";
+import { createPrismaClient } from "../src/db/database.ts";
+import { sqlDialect } from "../src/db/dialect.ts";
 import { createLogger } from "../src/logger.ts";
-import { databaseReadiness } from "../src/readiness.ts";
+import { databaseReadiness } from "../src/http/readiness.ts";
 import { createApp } from "../src/yoga.ts";
-import { startTestServer, testAppSettings, testProvider, type TestServer } from "./helpers.ts";
+import { startTestServer, testAppSettings, testProvider, type TestServer } from "./support/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -56,7 +57,7 @@ describe("GET /ready", () => {
       testProvider === "sqlite" ? "file:/nonexistent/directory/things.db" : "postgresql://postgres@127.0.0.1:1/test";
     const prisma = createPrismaClient({ databaseUrl, sqliteSynchronous: "NORMAL" });
     const app = createApp({
-      prisma,
+      database: { prisma, dialect: sqlDialect(testProvider) },
       logger: createLogger("silent"),
       ...(await testAppSettings()),
       readiness: databaseReadiness(prisma, ["20261125125557_init"]),

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { POSTGRESQL_SCHEMA, postgresqlSchema, SQLITE_SCHEMA } from "../src/migrations/postgresql-schema.ts";
-import { root } from "./processes.ts";
+import { POSTGRESQL_SCHEMA, postgresqlSchema, SQLITE_SCHEMA } from "../scripts/db-schema.ts";
+import { root } from "./support/processes.ts";
 
 const read = (path: string) => readFileSync(join(root, path), "utf-8");
 const migrationNames = (dir: string) =>

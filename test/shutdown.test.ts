@@ -1,10 +1,10 @@
 // SIGTERM on a real server process (src/server.ts): in-flight requests finish, SSE streams close, the database
 // is left either fully before or fully after a running delete, and the process exits 0.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, openRawDatabase, type RawDatabase, type ScratchDatabase } from "./databases.ts";
+import { createScratchDatabase, openRawDatabase, type RawDatabase, type ScratchDatabase } from "./support/databases.ts";
 import { DeleteThingsDetailedDocument, ThingsDeletedDocument } from "./gql/graphql.ts";
-import { executeOverHttp, subscribe } from "./helpers.ts";
-import { startServerProcess } from "./processes.ts";
+import { executeOverHttp, subscribe } from "./support/server.ts";
+import { startServerProcess } from "./support/processes.ts";
 
 const ROWS = 100_000;
 let database: ScratchDatabase;

@@ -8,7 +8,7 @@ import {
   ThingsDeletedDocument,
   type ThingsDeletedSubscription,
 } from "./gql/graphql.ts";
-import { startTestServer, type Subscription, type TestServer } from "./helpers.ts";
+import { startTestServer, type Subscription, type TestServer } from "./support/server.ts";
 
 let server: TestServer;
 let subscription: Subscription<ThingsDeletedSubscription>;

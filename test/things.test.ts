@@ -7,7 +7,7 @@ import {
   ThingCountDocument,
   ThingsPageDocument,
 } from "./gql/graphql.ts";
-import { AUDIT_INSERT, expectedSql, startTestServer, type TestServer } from "./helpers.ts";
+import { AUDIT_INSERT, expectedSql, startTestServer, type TestServer } from "./support/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
 import { badUserInput, ErrorCode, userError } from "../errors.ts";
-import type { DeleteOutcome, ThingFilter } from "../thing-deletes.ts";
+import type { DeleteOutcome, ThingFilter } from "../db/thing-deletes.ts";
 import { parseThingIds } from "./ids.ts";
 import { selectsAny } from "./selection.ts";
 

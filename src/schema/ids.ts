@@ -21,7 +21,7 @@ export function parseThingId(raw: string | number | bigint, argumentName = "id")
 
 /**
  * Parses and de-duplicates a list of ids (first occurrence kept), with TOO_MANY_IDS when more than `max` distinct
- * ids remain. The delete budget (src/delete-budget.ts) has already refused requests over MAX_DELETE_IDS, and the
+ * ids remain. The delete budget (src/plugins/use-delete-budget.ts) has already refused requests over MAX_DELETE_IDS, and the
  * body-size limit bounds the parsing, so an oversized list is not worth stopping early for.
  */
 export function parseThingIds(raw: readonly (string | number | bigint)[], argumentName: string, max: number): number[] {

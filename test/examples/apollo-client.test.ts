@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection, deleteSelectionAndRefetch } from "../../examples/apollo/delete-selection.ts";
 import { ThingsListDocument } from "../../examples/apollo/gql/graphql.ts";
-import { TEST_API_KEY } from "../helpers.ts";
+import { TEST_API_KEY } from "../support/server.ts";
 import { startHttpServer, type HttpTestServer } from "../support/http-server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 

@@ -7,7 +7,7 @@ import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection } from "../../examples/apollo/delete-selection.ts";
 import type { ThingsDeletedEvent } from "../../examples/apollo/evict-deleted-things.ts";
 import { evictOnThingsDeleted } from "../../examples/apollo/evict-on-things-deleted.ts";
-import { TEST_API_KEY } from "../helpers.ts";
+import { TEST_API_KEY } from "../support/server.ts";
 import { startHttpServer, type HttpTestServer } from "../support/http-server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 

@@ -7,10 +7,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { openDatabase } from "../../src/db.ts";
+import { openDatabase } from "../../src/db/database.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createApp } from "../../src/yoga.ts";
-import { TEST_API_KEY, testAppSettings } from "../helpers.ts";
+import { TEST_API_KEY, testAppSettings } from "./server.ts";
 
 export interface HttpTestServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:43123/graphql. */
@@ -27,8 +27,7 @@ export async function startHttpServer(): Promise<HttpTestServer> {
   const file = join(directory, "things.db");
   const database = await openDatabase({ databaseUrl: `file:${file}`, sqliteSynchronous: "NORMAL" });
   const app = createApp({
-    prisma: database.prisma,
-    dialect: database.dialect,
+    database,
     logger: createLogger("silent"),
     ...(await testAppSettings()),
     // GraphiQL starts with the test key, as `npm start` pre-fills the development key.

@@ -1,0 +1,81 @@
+// Who is calling, from a Bearer token from the Authorization header, checked against the static API keys (in constant
+// time) and, when configured, verified as a JWT with `jose`. Scopes decide what the caller may do (src/builder.ts).
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import type { ApiKeyConfig, AuthConfig, JwtConfig, Scope } from "../config.ts";
+import { SCOPES } from "../config.ts";
+import { ErrorCode, userError } from "../errors.ts";
+
+export interface Principal {
+  /** The API key's `sub` or the JWT's `sub` claim; recorded in the delete audit. */
+  subject: string;
+  scopes: ReadonlySet<Scope>;
+}
+
+export type Authenticate = (request: Request) => Promise<Principal | null>;
+
+function unauthenticated(message: string) {
+  return userError(ErrorCode.UNAUTHENTICATED, message);
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * Compares digests, so every comparison takes the same time whatever the key's length and content, and checks
+ * every key, so the time does not tell which one (or whether any) matched.
+ */
+function findApiKey(keys: readonly { digest: Buffer; config: ApiKeyConfig }[], token: string): ApiKeyConfig | null {
+  const presented = digest(token);
+  let match: ApiKeyConfig | null = null;
+  for (const key of keys) {
+    if (timingSafeEqual(key.digest, presented)) match = key.config;
+  }
+  return match;
+}
+
+/** OAuth 2 puts scopes in a space-separated `scope` claim; some providers use a `scopes` or `scp` array. */
+function scopesOf(payload: JWTPayload): Set<Scope> {
+  const claim = payload.scope ?? payload.scopes ?? payload.scp;
+  const names = typeof claim === "string" ? claim.split(" ") : Array.isArray(claim) ? claim : [];
+  return new Set(SCOPES.filter((scope) => names.includes(scope)));
+}
+
+async function jwtVerifier(config: JwtConfig): Promise<(token: string) => Promise<JWTPayload>> {
+  const options = { issuer: config.issuer, audience: config.audience };
+  if (config.secret !== undefined) {
+    const secret = new TextEncoder().encode(config.secret);
+    return async (token) => (await jwtVerify(token, secret, { ...options, algorithms: ["HS256"] })).payload;
+  }
+  if (config.publicKey !== undefined) {
+    const key = await importSPKI(config.publicKey, config.algorithm);
+    return async (token) => (await jwtVerify(token, key, { ...options, algorithms: [config.algorithm] })).payload;
+  }
+  if (config.jwksUrl === undefined) throw new Error("JWT configuration needs a secret, a public key or a JWKS URL");
+  const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
+  return async (token) => (await jwtVerify(token, jwks, options)).payload;
+}
+
+/** No header: anonymous (null). A header that is not a valid Bearer token: UNAUTHENTICATED, never anonymous. */
+export async function createAuthenticator(config: AuthConfig): Promise<Authenticate> {
+  const keys = config.apiKeys.map((key) => ({ digest: digest(key.key), config: key }));
+  const verifyJwt = config.jwt ? await jwtVerifier(config.jwt) : null;
+
+  return async (request) => {
+    const header = request.headers.get("authorization");
+    if (header === null) return null;
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if (token === undefined) throw unauthenticated("The Authorization header must be `Bearer <token>`");
+
+    const apiKey = findApiKey(keys, token);
+    if (apiKey) return { subject: apiKey.sub, scopes: new Set(apiKey.scopes) };
+    if (verifyJwt) {
+      try {
+        const payload = await verifyJwt(token);
+        return { subject: payload.sub ?? "unknown", scopes: scopesOf(payload) };
+      } catch {
+        // jose's reason (expired, bad signature, wrong audience…) stays server-side: it helps an attacker more.
+      }
+    }
+    throw unauthenticated("The bearer token is not valid");
+  };
+}

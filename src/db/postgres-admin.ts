@@ -1,0 +1,55 @@
+// One-off PostgreSQL connections outside the app's pool, for administration: migrations (advisory lock, shadow
+// databases), tests and the benchmark (scratch databases), and the checks that classify connection failures.
+import pg from "pg";
+import { CONNECT_TIMEOUT_MS } from "./postgres.ts";
+
+/** The same server and credentials, another database (a shadow database, the `postgres` maintenance database). */
+export function withDatabaseName(databaseUrl: string, database: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+
+
+/** Runs `use` on one short-lived connection (not the app's pool). */
+export async function withPostgresClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A connection the server drops later would otherwise be an unhandled 'error' event that kills the process.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `work` while holding a session-level advisory lock on its own connection; other holders wait. */
+export async function withAdvisoryLock<T>(databaseUrl: string, key: number, work: () => Promise<T>): Promise<T> {
+  return withPostgresClient(databaseUrl, async (client) => {
+    await client.query("SELECT pg_advisory_lock($1)", [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [key]);
+    }
+  });
+}
+
+/** SQLSTATE 3D000: the database named in the URL does not exist. */
+export function isMissingDatabase(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "3D000";
+}
+
+/**
+ * The server cannot be reached or refuses us: nothing listens, DNS fails, it is starting or shutting down, the
+ * credentials or the database are wrong. Checked by Node/pg error codes, the adapter's error kinds and Prisma's codes.
+ */
+export function isUnreachable(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : String(error);
+  // P1000–P1003, P1017: Prisma's codes for the same (the schema engine reports these).
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout expired|Connection terminated|Can't reach database server|\bP100[0-3]\b|\bP1017\b|57P0[1-3]|28P01|28000|3D000|DatabaseDoesNotExist|DatabaseNotReachable|AuthenticationFailed|SocketTimeout/i.test(
+    text,
+  );
+}

@@ -1,0 +1,56 @@
+// The PostgreSQL pool: pg's connection pool through Prisma's driver adapter, with the pool settings from the configuration.
+// One-off connections for administration (migrations, tests, the benchmark) are in postgres-admin.ts.
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import type { PostgresSettings } from "../config.ts";
+
+/** How long opening a connection may take before the caller hears that the server is unreachable. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * pg options for a URL. pg lets parameters in the connection string win over these fields, so `?application_name=`
+ * in DATABASE_URL still overrides DATABASE_APPLICATION_NAME. `?schema=` puts the tables in that schema: Prisma
+ * qualifies its own queries with it and the raw SQL in thing-deletes.ts finds it on the search_path.
+ */
+export function postgresPoolConfig(databaseUrl: string, settings?: Partial<PostgresSettings>): pg.PoolConfig {
+  const schema = postgresSchema(databaseUrl);
+  return {
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(settings?.poolSize !== undefined && { max: settings.poolSize }),
+    // 0 is pg's "no limit" too.
+    ...(settings?.statementTimeoutMs !== undefined && { statement_timeout: settings.statementTimeoutMs }),
+    ...(settings?.applicationName !== undefined && { application_name: settings.applicationName }),
+    ...(schema !== undefined && { options: `-c search_path=${quoteIdentifier(schema)}` }),
+  };
+}
+
+/** The `?schema=` of a PostgreSQL URL (Prisma's convention), if any. */
+export function postgresSchema(databaseUrl: string): string | undefined {
+  return new URL(databaseUrl).searchParams.get("schema") ?? undefined;
+}
+
+/** The adapter PrismaClient runs on: one pool per process, sized by DATABASE_POOL_SIZE. */
+export function postgresAdapterFactory(
+  databaseUrl: string,
+  settings: Partial<PostgresSettings> = {},
+): SqlDriverAdapterFactory {
+  const schema = postgresSchema(databaseUrl);
+  return new PrismaPg(postgresPoolConfig(databaseUrl, settings), schema === undefined ? undefined : { schema });
+}
+
+/** host:port/database, for logs and messages: never the credentials. */
+export function describePostgres(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const schema = postgresSchema(databaseUrl);
+  return `${url.hostname}:${url.port || 5432}/${databaseName(databaseUrl)}${schema ? ` (schema ${schema})` : ""}`;
+}
+
+export function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || "postgres";
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

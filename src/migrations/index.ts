@@ -1,5 +1,0 @@
-// Public API of the offline migration machinery; the rest of src imports from here only.
-
-export { committedMigrationNames, migrateDatabase, type MigrateOptions } from "./migrate.ts";
-export { MigrationError, type MigrationErrorCode } from "./errors.ts";
-export { databaseProvider, type DatabaseProvider } from "./adapters.ts";

@@ -1,0 +1,248 @@
+// Shared test setup: a real app on a fresh, migrated database per test file (SQLite, or PostgreSQL with
+// TEST_DATABASE=postgres; see test/support/databases.ts), called through `app.fetch` (real HTTP semantics, no port), with
+// every SQL statement recorded.
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
+import { expect } from "vitest";
+import { createAuthenticator } from "../../src/auth/tokens.ts";
+import { loadConfig, SCOPES } from "../../src/config.ts";
+import type { DatabaseProvider } from "../../src/config.ts";
+import { openDatabase } from "../../src/db/database.ts";
+import type { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { createLogger, type Logger } from "../../src/logger.ts";
+import { databaseReadiness } from "../../src/http/readiness.ts";
+import type { ObservedStatement } from "../../src/db/sql-tap.ts";
+import { createApp, type App } from "../../src/yoga.ts";
+import { createScratchDatabase, openRawDatabase, type AuditRow, type RawDatabase, type Thing } from "./databases.ts";
+
+export { expectedSql, testProvider } from "./databases.ts";
+
+export interface GraphQLResponse<TData> {
+  status: number;
+  data?: TData | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  app: App;
+  prisma: PrismaClient;
+  provider: DatabaseProvider;
+  /** The database this server uses; pass it to another startTestServer to share it. */
+  databaseUrl: string;
+  /** Every statement Prisma sent, in order; clear it with `sql.length = 0`. */
+  sql: ObservedStatement[];
+  execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<TData>>;
+  /** Sends any body, for inputs the typed documents cannot express. */
+  post(body: unknown, options?: RequestOptions): Promise<GraphQLResponse<unknown>>;
+  /** Rows of the delete audit, oldest first. */
+  audit(): Promise<AuditRow[]>;
+  /** Rows of the Thing table, ordered by id, read on a separate connection. */
+  things(): Promise<Thing[]>;
+  /** Inserts Things straight into the database (not through the API) and returns their ids. */
+  seed(texts: readonly string[]): Promise<number[]>;
+  /** Deletes every Thing, around the app. */
+  clear(): Promise<void>;
+  /** Makes the database refuse to delete one row (a trigger); returns the undo. */
+  refuseDeleteOf: RawDatabase["refuseDeleteOf"];
+  /** The raw connection, for what the methods above do not cover. */
+  raw: RawDatabase;
+  /** Opens a GraphQL subscription over SSE, as a browser would. */
+  subscribe<TData>(document: TypedDocumentNode<TData, Record<string, never>>): Promise<Subscription<TData>>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  /** Bearer token to send; null sends no Authorization header. Default: TEST_API_KEY. */
+  token?: string | null;
+}
+
+/** The API key every test request carries unless it says otherwise: all scopes, subject "test". */
+export const TEST_API_KEY = "test-key-with-every-scope";
+
+/** Keys with one scope each, for authorization tests. */
+export const SCOPED_API_KEYS = {
+  read: { key: "test-key-things-read", sub: "reader", scopes: ["things:read"] },
+  write: { key: "test-key-things-write", sub: "writer", scopes: ["things:write"] },
+  delete: { key: "test-key-things-delete", sub: "deleter", scopes: ["things:delete"] },
+} as const;
+
+/** API_KEYS for every server a test starts, in process or as a separate process. */
+export const TEST_API_KEYS_ENV = JSON.stringify([
+  { key: TEST_API_KEY, sub: "test", scopes: [...SCOPES] },
+  ...Object.values(SCOPED_API_KEYS),
+]);
+
+/**
+ * The configuration and authenticator every test app gets: the test API keys and MAX_DELETE_IDS, plus `env`.
+ * For apps a test builds itself with createApp.
+ */
+export async function testAppSettings(env: Record<string, string> = {}) {
+  const config = loadConfig({ API_KEYS: TEST_API_KEYS_ENV, ...env });
+  return { config, authenticate: await createAuthenticator(config.auth) };
+}
+
+const authorization = (token: string | null): Record<string, string> =>
+  token === null ? {} : { authorization: `Bearer ${token}` };
+
+export interface TestServerOptions {
+  /** MAX_DELETE_IDS for this server. */
+  maxDeleteIds?: number;
+  /** Extra environment for loadConfig (e.g. JWT_SECRET, READS_REQUIRE_AUTH). */
+  env?: Record<string, string>;
+  /** Where the app logs; silent by default. */
+  logger?: Logger;
+  /** Share another test server's database (its databaseUrl), as a second instance would; by default a fresh one. */
+  databaseUrl?: string;
+}
+
+export interface Subscription<TData> {
+  /** The next event, or a rejection after `timeoutMs`. */
+  next(timeoutMs?: number): Promise<GraphQLResponse<TData>>;
+  close(): void;
+}
+
+/** Reads `event: next` messages from a Yoga SSE response. */
+async function openSubscription<TData>(response: Response, abort: AbortController): Promise<Subscription<TData>> {
+  if (!response.ok || !response.body) throw new Error(`subscription failed: HTTP ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  // One read at a time: a `next` that timed out leaves its read pending for the following `next` to await.
+  let pending: Promise<GraphQLResponse<TData>> | undefined;
+  const readEvent = async (): Promise<GraphQLResponse<TData>> => {
+    for (;;) {
+      const end = buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = message.split("\n").find((line) => line.startsWith("data:"));
+        if (message.startsWith("event: next") && data) return { status: 200, ...JSON.parse(data.slice(5)) };
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("subscription ended");
+      buffer += value;
+    }
+  };
+  return {
+    next: (timeoutMs = 5000) =>
+      Promise.race([
+        (pending ??= readEvent().finally(() => (pending = undefined))),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no event")), timeoutMs).unref()),
+      ]),
+    close: () => abort.abort(),
+  };
+}
+
+/** Sends a typed operation to a server over real HTTP (a separate process, a port). */
+export async function executeOverHttp<TData, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+  { token = TEST_API_KEY }: RequestOptions = {},
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization(token) },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<TData>, "status">) };
+}
+
+/** Opens a GraphQL subscription over SSE at `url`, as a browser would; `fetchImpl` is an app's or the real fetch. */
+export async function subscribe<TData>(
+  fetchImpl: (url: string, init: RequestInit) => Response | Promise<Response>,
+  url: string,
+  document: TypedDocumentNode<TData, Record<string, never>>,
+): Promise<Subscription<TData>> {
+  const abort = new AbortController();
+  const response = await fetchImpl(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...authorization(TEST_API_KEY) },
+    body: JSON.stringify({ query: print(document) }),
+    signal: abort.signal,
+  });
+  return openSubscription<TData>(response, abort);
+}
+
+export async function startTestServer({
+  maxDeleteIds = 100_000,
+  env = {},
+  logger = createLogger("silent"),
+  databaseUrl: sharedUrl,
+}: TestServerOptions = {}): Promise<TestServer> {
+  const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
+  const databaseUrl = sharedUrl ?? scratch!.url;
+  const sql: ObservedStatement[] = [];
+  const database = await openDatabase({
+    databaseUrl,
+    sqliteSynchronous: "NORMAL",
+    // Small: test files run in parallel, each with its own pool on the one test server.
+    postgres: { poolSize: 4 },
+    onSql: (statement) => sql.push(statement),
+  });
+  const app = createApp({
+    database,
+    logger,
+    ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
+    readiness: databaseReadiness(database.prisma, database.migrations),
+  });
+  const raw = await openRawDatabase(databaseUrl);
+
+  const post = async (body: unknown, { token = TEST_API_KEY }: RequestOptions = {}) => {
+    const response = await app.fetch("http://yoga/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization(token) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<unknown>, "status">) };
+  };
+
+  async function execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<TData>> {
+    // The server's answer is what the typed document promises; the tests check exactly that.
+    return (await post({ query: print(document), variables }, options)) as GraphQLResponse<TData>;
+  }
+
+  return {
+    app,
+    prisma: database.prisma,
+    provider: database.provider,
+    databaseUrl,
+    sql,
+    raw,
+    execute,
+    post,
+    seed: (texts) => raw.seed(texts),
+    audit: () => raw.audit(),
+    clear: () => raw.clear(),
+    refuseDeleteOf: (row) => raw.refuseDeleteOf(row),
+    subscribe: (document) => subscribe((url, init) => app.fetch(url, init), "http://yoga/graphql", document),
+    things: () => raw.things(),
+    close: async () => {
+      await raw.close();
+      await database.close();
+      await scratch?.drop();
+    },
+  };
+}
+
+/** Two apps with their own connections to one fresh database, as two server processes would have. */
+export async function startTestServerPair(options: Omit<TestServerOptions, "databaseUrl"> = {}): Promise<[TestServer, TestServer]> {
+  const first = await startTestServer(options);
+  return [first, await startTestServer({ ...options, databaseUrl: first.databaseUrl })];
+}
+
+/** Only the statements that touch data: transaction boundaries and pragmas left out. */
+export function dataStatements(sql: readonly ObservedStatement[]): string[] {
+  return sql.map((statement) => statement.sql).filter((text) => /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i.test(text));
+}
+
+/** The audit row every committed delete call writes in its transaction. */
+export const AUDIT_INSERT = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);
