@@ -1,5 +1,5 @@
-// Creating Things once the ids have reached the column's range: the database refuses the INSERT (migration
-// 20261201204000_thing_id_range), and this turns that refusal into ID_RANGE_EXHAUSTED.
+// The range of Thing ids and its end: the database refuses an INSERT past it (migration
+// 20261201204000_thing_id_range), and withinIdRange turns that refusal into ID_RANGE_EXHAUSTED.
 import { ErrorCode, userError } from "../errors.ts";
 
 /**
