@@ -23,8 +23,8 @@ function expectIdRangeExhausted(response: GraphQLResponse<unknown>): void {
   ]);
 }
 
-describe("ids at the end of their range", () => {
-  it("creates, reads and deletes the Thing with id 2147483647, then refuses createThing with ID_RANGE_EXHAUSTED", async () => {
+describe("ids at the end of their range: ID_RANGE_EXHAUSTED", () => {
+  it("creates, reads and deletes the Thing with id 2147483647, and refuses the next createThing", async () => {
     await server.raw.setLastThingId(MAX_THING_ID - 1);
 
     const created = await server.execute(CreateThingDocument, { text: "last" });
@@ -40,7 +40,7 @@ describe("ids at the end of their range", () => {
     expect(await server.things()).toEqual([]);
   });
 
-  it("refuses a createThings that would pass 2147483647 with ID_RANGE_EXHAUSTED, inserting none of its rows", async () => {
+  it("refuses a createThings that would pass 2147483647, inserting none of its rows", async () => {
     await server.raw.setLastThingId(MAX_THING_ID - 2);
 
     expectIdRangeExhausted(await server.execute(CreateThingsDocument, { texts: ["fits", "fits too", "does not fit"] }));
@@ -48,7 +48,7 @@ describe("ids at the end of their range", () => {
     expect(await server.things()).toEqual([]);
   });
 
-  it("refuses id 2147483648 in deleteThings with BAD_USER_INPUT naming the range, and the database refuses it too", async () => {
+  it("refuses id 2147483648 in deleteThings with BAD_USER_INPUT naming the range; no row can have it", async () => {
     await server.raw.setLastThingId(MAX_THING_ID - 1);
     const [kept] = await server.seed(["kept"]);
 
@@ -59,7 +59,8 @@ describe("ids at the end of their range", () => {
     expect(result.errors?.[0]?.message).toContain(`"${MAX_THING_ID + 1}"`);
     expect(result.errors?.[0]?.message).toContain(`up to ${MAX_THING_ID}`);
     // Not even around the API can a row get such an id: deleteThings could never remove it.
-    await expect(server.raw.exec(`INSERT INTO "Thing" ("id", "text") VALUES (${MAX_THING_ID + 1}, 'unreachable')`)).rejects.toThrow();
+    const beyond = `INSERT INTO "Thing" ("id", "text") VALUES (${MAX_THING_ID + 1}, 'unreachable')`;
+    await expect(server.raw.exec(beyond)).rejects.toThrow();
     expect(await server.things()).toEqual([{ id: kept, text: "kept" }]);
   });
 });
