@@ -7,7 +7,8 @@ try {
   const { applied } = await migrateDatabase({ databaseUrl: readDatabaseUrl().url });
   if (applied.length === 0) console.log("Database is up to date");
   for (const name of applied) console.log(`Applied migration ${name}`);
-  // Explicit exit: a PostgreSQL apply leaves a wasm timer that would keep the process alive ~10 s (P6).
+  // Explicit exit: a PostgreSQL apply leaves a wasm timer that would keep the process alive ~10 s
+  // (tools/prisma-offline/README.md W8).
   process.exit(0);
 } catch (error) {
   // A MigrationError's message is the whole story; anything else is a bug worth its stack.

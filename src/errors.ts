@@ -16,6 +16,11 @@ export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** A valid token without the scope this field needs; `extensions.scope` names it. */
   FORBIDDEN: "FORBIDDEN",
+  /**
+   * A create would need an id past 2147483647, the largest the id column takes; nothing was created.
+   * `extensions.maxId` gives that limit.
+   */
+  ID_RANGE_EXHAUSTED: "ID_RANGE_EXHAUSTED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -127,7 +127,8 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
     expect(first.code).toBe(0);
     const second = await migrateCli(url);
     expect(second.stdout.trim()).toBe("Database is up to date");
-    // Without the explicit exit, the wasm engine's timer keeps a PostgreSQL run alive for 10 s (P6).
+    // Without the explicit exit, the wasm engine's timer keeps a PostgreSQL run alive for 10 s
+    // (tools/prisma-offline/README.md W8).
     expect(Date.now() - started).toBeLessThan(9000);
   });
 

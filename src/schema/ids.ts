@@ -1,8 +1,8 @@
 // Parsing of Thing ids from the GraphQL ID type (always a string on input) into database keys.
+import { MAX_THING_ID } from "../db/id-range.ts";
 import { badUserInput, ErrorCode, userError } from "../errors.ts";
 
-/** Prisma's `Int` is a signed 32-bit integer on every provider, so this is the largest id the column can hold. */
-export const MAX_THING_ID = 2_147_483_647;
+export { MAX_THING_ID };
 
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 

@@ -1,5 +1,6 @@
 // The Thing type with the queries and mutations that belong to it.
 import { builder } from "../builder.ts";
+import { withinIdRange } from "../db/id-range.ts";
 import type { Thing } from "../generated/prisma/client.ts";
 import { parseThingId } from "./ids.ts";
 
@@ -57,7 +58,8 @@ builder.mutationFields((t) => ({
     type: "Thing",
     authScopes: { scope: "things:write" },
     args: { text: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, { prisma }) => prisma.thing.create({ ...query, data: { text: args.text } }),
+    resolve: (query, _root, args, { prisma }) =>
+      withinIdRange(() => prisma.thing.create({ ...query, data: { text: args.text } })),
   }),
   createThings: t.field({
     type: CreateThingsPayload,
@@ -66,7 +68,9 @@ builder.mutationFields((t) => ({
     args: { texts: t.arg.stringList({ required: true }) },
     resolve: async (_root, { texts }, { prisma }) => {
       if (texts.length === 0) return { count: 0, things: [] };
-      const things = await prisma.thing.createManyAndReturn({ data: texts.map((text) => ({ text })) });
+      const things = await withinIdRange(() =>
+        prisma.thing.createManyAndReturn({ data: texts.map((text) => ({ text })) }),
+      );
       return { count: things.length, things };
     },
   }),

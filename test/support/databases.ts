@@ -48,6 +48,8 @@ export interface RawDatabase {
   refuseDeleteOf(row: { id: number } | { text: string }): Promise<() => Promise<void>>;
   /** Rows of the delete audit, oldest first. */
   audit(): Promise<AuditRow[]>;
+  /** Sets the id sequence (sqlite_sequence, or the serial's sequence) so that the next Thing gets `id + 1`. */
+  setLastThingId(id: number): Promise<void>;
   /** Any statement without parameters, e.g. to tamper with _prisma_migrations. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -99,6 +101,12 @@ function openSqlite(file: string): RawDatabase {
     // SQLite stores booleans as 0/1.
     audit: async () =>
       db.prepare<[], AuditRow>(AUDIT_QUERY).all().map((row) => ({ ...row, dryRun: Boolean(row.dryRun) })),
+    // AUTOINCREMENT hands out one more than the larger of this and the largest id in the table.
+    setLastThingId: async (id) =>
+      void db.transaction(() => {
+        db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'Thing'`).run();
+        db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('Thing', ?)`).run(id);
+      })(),
     exec: async (sql) => void db.exec(sql),
     close: async () => void db.close(),
   };
@@ -127,6 +135,7 @@ async function openPostgres(url: string): Promise<RawDatabase> {
       return async () => void (await client.query(`DROP TRIGGER ${name} ON "Thing"; DROP FUNCTION ${name}()`));
     },
     audit: async () => (await client.query<AuditRow>(AUDIT_QUERY)).rows,
+    setLastThingId: async (id) => void (await client.query(`SELECT setval('"Thing_id_seq"', $1)`, [id])),
     exec: async (sql) => void (await client.query(sql)),
     close: () => client.end(),
   };

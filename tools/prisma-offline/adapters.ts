@@ -50,7 +50,7 @@ export function sqliteFilePath(databaseUrl: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-/** Deletes a SQLite database with its journal files; native `migrate reset` drops the file too (P5). */
+/** Deletes a SQLite database with its journal files; native `migrate reset` drops the file too (README.md W7). */
 export function removeSqliteFile(path: string): void {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 }
@@ -70,8 +70,9 @@ function sqliteFactory(path: string): SqlMigrationAwareDriverAdapterFactory {
 }
 
 /**
- * P1: for the SQLite shadow database the engine sends whole multi-statement migration scripts through
- * executeRaw, which better-sqlite3 refuses ("more than one statement"); parameterless calls go to executeScript.
+ * For the SQLite shadow database the engine sends whole multi-statement migration scripts through executeRaw,
+ * which better-sqlite3 refuses ("more than one statement"); parameterless calls go to executeScript
+ * (tools/prisma-offline/README.md W3).
  */
 function scriptsThroughExecuteScript(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return new Proxy(adapter, {
@@ -91,10 +92,11 @@ function scriptsThroughExecuteScript(adapter: SqlDriverAdapter): SqlDriverAdapte
 }
 
 /**
- * adapter-pg for the engine, with two fixes. P4: its own connectToShadowDb lets the connection string's database
- * win over the temporary one, so the engine would replay the history into the real database; here the shadow is a
- * fresh `prisma_migrate_shadow_db_<uuid>` reached by its own URL, dropped after its pool is closed. P3: the engine's
- * describe queries return pg_catalog "char" columns (OID 18), which the adapter cannot decode; they are read as text.
+ * adapter-pg for the engine, with two fixes (tools/prisma-offline/README.md W6, W5). Its own connectToShadowDb lets
+ * the connection string's database win over the temporary one, so the engine would replay the history into the
+ * real database; here the shadow is a fresh `prisma_migrate_shadow_db_<uuid>` reached by its own URL, dropped after
+ * its pool is closed. And the engine's describe queries return pg_catalog "char" columns (OID 18), which the
+ * adapter cannot decode; they are read as text.
  */
 function postgresFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
   const schema = postgresSchema(databaseUrl);
@@ -125,7 +127,7 @@ interface PgResult {
   fields: { dataTypeID: number }[];
 }
 
-/** P3: pg's `"char"` (OID 18) becomes `text` (OID 25) before the adapter maps column types. */
+/** pg's `"char"` (OID 18) becomes `text` (OID 25) before the adapter maps column types (README.md W5). */
 function charColumnsAsText<T extends SqlDriverAdapter>(adapter: T): T {
   // performIO is TypeScript-private in adapter-pg 7.10.1 but an ordinary method at run time; the adapter calls it
   // through `this`, so an own property takes precedence. Re-check when upgrading the adapter.

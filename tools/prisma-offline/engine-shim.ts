@@ -1,7 +1,7 @@
 // A stand-in for Prisma's native schema-engine binary, so the unmodified prisma CLI migrates offline.
 //
 // prisma.config.ts points PRISMA_SCHEMA_ENGINE_BINARY at tools/prisma-offline/schema-engine-shim, which runs this file. It speaks
-// the binary's protocol (prisma-offline.md §6, read from prisma/build/cli.js 7.10.1):
+// the binary's protocol (read from prisma/build/cli.js 7.10.1; tools/prisma-offline/README.md W1):
 //   --version                                   prints "schema-engine-cli <hash>"
 //   --datasource <json> cli <command>           one-shot database commands, errors as JSON lines on stderr
 //   [--datamodels <file>]… --datasource <json>  newline-delimited JSON-RPC 2.0 on stdin/stdout until stdin closes
@@ -239,7 +239,8 @@ function rpcMethods(session: EngineSession): Record<string, RpcMethod> {
       try {
         return await (await engine()).devDiagnostic(input);
       } catch (error) {
-        // P7: no history table yet means nothing to reset; migrate dev goes on to create the table.
+        // W9: SQLite without a history table throws P1014; that means nothing to reset, so migrate dev goes on
+        // to create the table.
         if (isMissingMigrationsTable(error)) return { action: { tag: "createMigration" } };
         throw error;
       }
@@ -250,7 +251,8 @@ function rpcMethods(session: EngineSession): Record<string, RpcMethod> {
       try {
         return await opened.engine.markMigrationApplied(input);
       } catch (error) {
-        // P7 (SQLite only): baselining a database without history; create the table as applyMigrations would.
+        // W9 (SQLite only): baselining a database without history throws P1014; create the table as
+        // applyMigrations would.
         if (!isMissingMigrationsTable(error)) throw error;
         const datasourceType = { tag: "url" as const, url: requireUrl() };
         await opened.engine.dbExecute({ datasourceType, script: SQLITE_MIGRATIONS_TABLE_DDL });
@@ -266,7 +268,8 @@ function rpcMethods(session: EngineSession): Record<string, RpcMethod> {
     },
 
     // The wasm build cannot run evaluateDataLoss/createMigration ("shadow DB must be provided through an external
-    // factory", §5); both are a diff from the migration history to the schema, replayed on the adapter's shadow.
+    // factory", tools/prisma-offline/README.md W11); both are a diff from the migration history to the schema,
+    // replayed on the adapter's shadow.
     // Consequence: no data-loss warnings (nor their prompt) in `migrate dev`; review destructive SQL yourself.
     evaluateDataLoss: async (input: EvaluateDataLossInput): Promise<EvaluateDataLossOutput> => {
       const { exitCode } = await diffHistoryToSchema(await session.get(), input);
@@ -288,7 +291,7 @@ function rpcMethods(session: EngineSession): Record<string, RpcMethod> {
 
     reset: async (input: ResetInput) => {
       if (databaseProvider(requireUrl()) !== "sqlite") return (await engine()).reset(input);
-      // P5: the wasm reset only deletes rows on SQLite; drop the file like the native engine does.
+      // W7: the wasm reset only deletes rows on SQLite; drop the file like the native engine does.
       await session.close();
       removeSqliteFile(sqliteFilePath(requireUrl(), process.cwd()));
       return {};
@@ -301,7 +304,7 @@ function diffHistoryToSchema(
   input: { migrationsList: MigrationList; schema: SchemasContainer; filters: SchemaFilter },
 ): Promise<DiffResult> {
   const { migrationsList } = input;
-  // P8: replaying a history needs the lockfile, which the first migration has not written yet.
+  // W10: replaying a history needs the lockfile, which the first migration has not written yet.
   const content = migrationsList.lockfile.content ?? lockfileContent(opened.provider);
   const lockfile = { ...migrationsList.lockfile, content };
   return opened.engine.diff({

@@ -2,8 +2,8 @@
 //
 // Engine build: @prisma/schema-engine-wasm 7.10.0-7.561d7b42579a2459cc8edf3788918b626c640023 (pinned exactly in
 // package.json; version() = 561d7b4…). prisma 7.10.1's own engine is d1b3f377…, which is not published as a wasm
-// package; 561d7b works for apply/diff/diagnose (prisma-offline.md §1). The wasm API is internal to Prisma:
-// re-run test/migrations.test.ts whenever prisma or this package is upgraded.
+// package; 561d7b works for apply/diff/diagnose (tools/prisma-offline/README.md W1). The wasm API is internal to
+// Prisma: re-run test/migrations.test.ts whenever prisma or this package is upgraded.
 
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -79,8 +79,8 @@ let wasmLoaded: Promise<void> | undefined;
 
 /**
  * The package entry imports the .wasm file as an ES module, which Node 20 only allows behind
- * --experimental-wasm-modules; instantiating it by hand needs no flag (§3). Once per process: the bindings module
- * holds a single wasm instance.
+ * --experimental-wasm-modules; instantiating it by hand needs no flag (tools/prisma-offline/README.md W2). Once per
+ * process: the bindings module holds a single wasm instance.
  */
 function loadWasm(): Promise<void> {
   wasmLoaded ??= (async () => {
@@ -95,8 +95,9 @@ function loadWasm(): Promise<void> {
 }
 
 /**
- * P2: engine.free() never disposes the adapters it connected, and applyMigrations leaves SQLite in
- * locking_mode=EXCLUSIVE, so every other connection would get SQLITE_BUSY until these are closed.
+ * engine.free() never disposes the adapters it connected, and applyMigrations leaves SQLite in
+ * locking_mode=EXCLUSIVE, so every other connection would get SQLITE_BUSY until these are closed
+ * (tools/prisma-offline/README.md W4).
  */
 function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory): {
   factory: SqlMigrationAwareDriverAdapterFactory;

@@ -63,7 +63,8 @@ export function cleanEngineMessage(error: unknown, registry?: ErrorRegistry): st
 
 /**
  * SQLITE_BUSY: another connection holds the lock past better-sqlite3's 5 s busy timeout. Adapter 7.10.0 reports it
- * as kind SocketTimeout, which engine 561d7b cannot even deserialize ("unknown variant `SocketTimeout`").
+ * as kind SocketTimeout, which engine 561d7b cannot even deserialize ("unknown variant `SocketTimeout`"), so the
+ * message is all there is to go by (tools/prisma-offline/README.md W12).
  */
 export function isDatabaseBusy(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);

@@ -24,8 +24,9 @@ export const SQLITE_MIGRATIONS_TABLE_DDL = `CREATE TABLE "_prisma_migrations" (
 )`;
 
 /**
- * P7: on SQLite the wasm engine throws P1014 instead of reporting `hasMigrationsTable: false` when
- * _prisma_migrations does not exist yet (diagnoseMigrationHistory, devDiagnostic, markMigrationApplied).
+ * On SQLite the wasm engine throws P1014 instead of reporting `hasMigrationsTable: false` when _prisma_migrations
+ * does not exist yet (diagnoseMigrationHistory, devDiagnostic, markMigrationApplied).
+ * tools/prisma-offline/README.md W9.
  */
 export function isMissingMigrationsTable(error: unknown): boolean {
   return errorCode(error) === "P1014" && error instanceof Error && error.message.includes("_prisma_migrations");
