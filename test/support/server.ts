@@ -1,6 +1,8 @@
 // Shared test setup: a real app on a fresh, migrated database per test file (SQLite, or PostgreSQL with
 // TEST_DATABASE=postgres; see test/support/databases.ts), called through `app.fetch` (real HTTP semantics, no port), with
-// every SQL statement recorded.
+// every SQL statement recorded. startHttpServer puts the same app on a loopback port for clients that need one.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { expect } from "vitest";
@@ -53,6 +55,12 @@ export interface TestServer {
   /** Opens a GraphQL subscription over SSE, as a browser would. */
   subscribe<TData>(document: TypedDocumentNode<TData, Record<string, never>>): Promise<Subscription<TData>>;
   close(): Promise<void>;
+}
+
+/** A TestServer also listening on a loopback port. */
+export interface HttpTestServer extends TestServer {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:43123/graphql. */
+  url: string;
 }
 
 export interface RequestOptions {
@@ -189,6 +197,8 @@ export async function startTestServer({
     logger,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     readiness: databaseReadiness(database.prisma, database.migrations),
+    // GraphiQL starts with the test key, as `npm start` pre-fills the development key.
+    graphiqlHeaders: authorization(TEST_API_KEY),
   });
   const raw = await openRawDatabase(databaseUrl);
 
@@ -229,6 +239,29 @@ export async function startTestServer({
       await raw.close();
       await database.close();
       await scratch?.drop();
+    },
+  };
+}
+
+/**
+ * startTestServer's app on a loopback port, for clients that speak HTTP themselves (a browser, Apollo Client,
+ * graphql-sse, the graphql-http audits) and so cannot use `app.fetch`.
+ */
+export async function startHttpServer(options: TestServerOptions = {}): Promise<HttpTestServer> {
+  const testServer = await startTestServer(options);
+  // requestListener is what calling the app does, typed as the void listener Node expects: it settles its own promise.
+  const server = createServer(testServer.app.requestListener);
+  // Port 0: the OS picks a free port, so parallel test files never collide.
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...testServer,
+    url: `http://127.0.0.1:${port}${testServer.app.graphqlEndpoint}`,
+    close: async () => {
+      // Open SSE streams would keep server.close() waiting forever.
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await testServer.close();
     },
   };
 }
