@@ -127,7 +127,9 @@ async function openSubscription<TData>(response: Response, abort: AbortControlle
         const message = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = message.split("\n").find((line) => line.startsWith("data:"));
-        if (message.startsWith("event: next") && data) return { status: 200, ...JSON.parse(data.slice(5)) };
+        if (message.startsWith("event: next") && data) {
+          return { status: 200, ...(JSON.parse(data.slice(5)) as Omit<GraphQLResponse<TData>, "status">) };
+        }
         continue;
       }
       const { value, done } = await reader.read();
@@ -278,4 +280,4 @@ export function dataStatements(sql: readonly ObservedStatement[]): string[] {
 }
 
 /** The audit row every committed delete call writes in its transaction. */
-export const AUDIT_INSERT = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);
+export const AUDIT_INSERT: unknown = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);
