@@ -25,15 +25,15 @@ export class Cleanup {
   }
 
   async #runAll(): Promise<void> {
-    let failure: unknown;
+    const failures: unknown[] = [];
     for (let task = this.#tasks.pop(); task; task = this.#tasks.pop()) {
       try {
         await task();
       } catch (error) {
-        failure ??= error;
+        failures.push(error);
       }
     }
-    if (failure !== undefined) throw failure;
+    if (failures.length > 0) throw failures[0];
   }
 
   /** A fresh directory under the OS temp dir, removed at cleanup. */

@@ -114,4 +114,4 @@ async function main(): Promise<number> {
 }
 
 // Exit explicitly: autocannon and keep-alive agents may leave timers that would keep the process alive.
-main().then((code) => process.exit(code));
+process.exit(await main());

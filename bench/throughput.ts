@@ -26,7 +26,7 @@ export interface ThroughputResult {
 
 function runAutocannon(options: autocannon.Options, onStart: (instance: autocannon.Instance) => void) {
   return new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(options, (error: unknown, result) => (error ? reject(error) : resolve(result)));
+    const instance = autocannon(options, (error: Error | null, result) => (error ? reject(error) : resolve(result)));
     onStart(instance);
   });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpServer, type HttpTestServer } from "./support/http-server.ts";
+import { startHttpServer, type HttpTestServer } from "./support/server.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
@@ -124,21 +124,21 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
   it("creates Things with CreateThings from the run menu", async () => {
     const result = await runOperation("CreateThings");
     expect(result).toMatchObject({ data: { createThings: { count: 4 } } });
-    expect(server.things().map((thing) => thing.id)).toEqual([1, 2, 3, 4]);
+    expect((await server.things()).map((thing) => thing.id)).toEqual([1, 2, 3, 4]);
   });
 
   it("dry-runs DeleteThings without deleting, then deletes and reports the unknown id", async () => {
     expect(await runOperation("DeleteThingsDryRun")).toEqual({
       data: { deleteThings: { deletedCount: 0, deletedIds: ["1", "2"], notFoundIds: ["999"], dryRun: true } },
     });
-    expect(server.things()).toHaveLength(4);
+    expect(await server.things()).toHaveLength(4);
 
     expect(await runOperation("DeleteThings")).toEqual({
       data: {
         deleteThings: { deletedCount: 2, deletedIds: ["1", "2"], notFoundIds: ["999"], query: { thingCount: 2 } },
       },
     });
-    expect(server.things().map((thing) => thing.id)).toEqual([3, 4]);
+    expect((await server.things()).map((thing) => thing.id)).toEqual([3, 4]);
 
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: screenshot });

@@ -3,7 +3,7 @@
 // it is excluded here. MAY audits are recommendations only and are not asserted.
 import { serverAudits } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpServer, type HttpTestServer } from "./support/http-server.ts";
+import { startHttpServer, type HttpTestServer } from "./support/server.ts";
 
 let server: HttpTestServer;
 beforeAll(async () => {

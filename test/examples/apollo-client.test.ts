@@ -5,8 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection, deleteSelectionAndRefetch } from "../../examples/apollo/delete-selection.ts";
 import { ThingsListDocument } from "../../examples/apollo/gql/graphql.ts";
-import { TEST_API_KEY } from "../support/server.ts";
-import { startHttpServer, type HttpTestServer } from "../support/http-server.ts";
+import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
 let server: HttpTestServer;
@@ -17,7 +16,7 @@ let ids: string[];
 
 beforeEach(async () => {
   server = await startHttpServer();
-  ids = server.seed(["a", "b", "c", "d", "e"]).map(String);
+  ids = (await server.seed(["a", "b", "c", "d", "e"])).map(String);
   requests = [];
   client = createThingsClient({
     url: server.url,
@@ -47,7 +46,7 @@ describe("Apollo example: deleteSelection + evictDeletedThings", () => {
       [c, d, e].map((id) => `Thing:${id}`),
     );
     expect(requests).toEqual(["ThingsList", "DeleteSelection"]);
-    expect(server.things().map((thing) => String(thing.id))).toEqual([c, d, e]);
+    expect((await server.things()).map((thing) => String(thing.id))).toEqual([c, d, e]);
   });
 
   it("surfaces notFoundIds to the caller and counts only the rows really removed", async () => {

@@ -7,8 +7,7 @@ import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection } from "../../examples/apollo/delete-selection.ts";
 import type { ThingsDeletedEvent } from "../../examples/apollo/evict-deleted-things.ts";
 import { evictOnThingsDeleted } from "../../examples/apollo/evict-on-things-deleted.ts";
-import { TEST_API_KEY } from "../support/server.ts";
-import { startHttpServer, type HttpTestServer } from "../support/http-server.ts";
+import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
 let server: HttpTestServer;
@@ -23,7 +22,7 @@ let ids: string[];
 
 beforeEach(async () => {
   server = await startHttpServer();
-  ids = server.seed(["a", "b", "c", "d"]).map(String);
+  ids = (await server.seed(["a", "b", "c", "d"])).map(String);
   events.length = 0;
   let connected!: () => void;
   const isConnected = new Promise<void>((resolve) => (connected = resolve));

@@ -80,8 +80,8 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -96,7 +96,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
         resolve(url);
       }
     };
-    child.stdout!.on("data", onData);
+    child.stdout.on("data", onData);
     void exited.then(({ code }) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
@@ -120,11 +120,11 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
         const from = output.length;
         const check = () => {
           if (!pattern.test(output.slice(from))) return;
-          child.stdout!.off("data", check);
+          child.stdout.off("data", check);
           resolve();
         };
         // Listeners run in order, so this one sees `output` with the chunk already appended.
-        child.stdout!.on("data", check);
+        child.stdout.on("data", check);
       }),
   };
 }

@@ -1,6 +1,8 @@
 // Shared test setup: a real app on a fresh, migrated database per test file (SQLite, or PostgreSQL with
 // TEST_DATABASE=postgres; see test/support/databases.ts), called through `app.fetch` (real HTTP semantics, no port), with
-// every SQL statement recorded.
+// every SQL statement recorded. startHttpServer puts the same app on a loopback port for clients that need one.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { expect } from "vitest";
@@ -53,6 +55,12 @@ export interface TestServer {
   /** Opens a GraphQL subscription over SSE, as a browser would. */
   subscribe<TData>(document: TypedDocumentNode<TData, Record<string, never>>): Promise<Subscription<TData>>;
   close(): Promise<void>;
+}
+
+/** A TestServer also listening on a loopback port. */
+export interface HttpTestServer extends TestServer {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:43123/graphql. */
+  url: string;
 }
 
 export interface RequestOptions {
@@ -119,7 +127,9 @@ async function openSubscription<TData>(response: Response, abort: AbortControlle
         const message = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = message.split("\n").find((line) => line.startsWith("data:"));
-        if (message.startsWith("event: next") && data) return { status: 200, ...JSON.parse(data.slice(5)) };
+        if (message.startsWith("event: next") && data) {
+          return { status: 200, ...(JSON.parse(data.slice(5)) as Omit<GraphQLResponse<TData>, "status">) };
+        }
         continue;
       }
       const { value, done } = await reader.read();
@@ -189,6 +199,8 @@ export async function startTestServer({
     logger,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     readiness: databaseReadiness(database.prisma, database.migrations),
+    // GraphiQL starts with the test key, as `npm start` pre-fills the development key.
+    graphiqlHeaders: authorization(TEST_API_KEY),
   });
   const raw = await openRawDatabase(databaseUrl);
 
@@ -233,6 +245,29 @@ export async function startTestServer({
   };
 }
 
+/**
+ * startTestServer's app on a loopback port, for clients that speak HTTP themselves (a browser, Apollo Client,
+ * graphql-sse, the graphql-http audits) and so cannot use `app.fetch`.
+ */
+export async function startHttpServer(options: TestServerOptions = {}): Promise<HttpTestServer> {
+  const testServer = await startTestServer(options);
+  // requestListener is what calling the app does, typed as the void listener Node expects: it settles its own promise.
+  const server = createServer(testServer.app.requestListener);
+  // Port 0: the OS picks a free port, so parallel test files never collide.
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...testServer,
+    url: `http://127.0.0.1:${port}${testServer.app.graphqlEndpoint}`,
+    close: async () => {
+      // Open SSE streams would keep server.close() waiting forever.
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await testServer.close();
+    },
+  };
+}
+
 /** Two apps with their own connections to one fresh database, as two server processes would have. */
 export async function startTestServerPair(options: Omit<TestServerOptions, "databaseUrl"> = {}): Promise<[TestServer, TestServer]> {
   const first = await startTestServer(options);
@@ -245,4 +280,4 @@ export function dataStatements(sql: readonly ObservedStatement[]): string[] {
 }
 
 /** The audit row every committed delete call writes in its transaction. */
-export const AUDIT_INSERT = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);
+export const AUDIT_INSERT: unknown = expect.stringMatching(/^INSERT INTO .*DeleteAudit/);

@@ -86,7 +86,7 @@ function scriptsThroughExecuteScript(adapter: SqlDriverAdapter): SqlDriverAdapte
       }
       const value: unknown = Reflect.get(target, property, target);
       // The adapter is a class with #private fields: its methods must run with the real instance as `this`.
-      return typeof value === "function" ? value.bind(target) : value;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
