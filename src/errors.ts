@@ -16,6 +16,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** A valid token without the scope this field needs; `extensions.scope` names it. */
   FORBIDDEN: "FORBIDDEN",
+  /** HTTP 403: a browser-style request (a GET, a form POST) without the x-graphql-yoga-csrf header. */
+  CSRF_HEADER_REQUIRED: "CSRF_HEADER_REQUIRED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

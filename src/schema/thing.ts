@@ -1,5 +1,6 @@
 // The Thing type with the queries and mutations that belong to it.
 import { builder } from "../builder.ts";
+import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
 import { parseThingId } from "./ids.ts";
 
@@ -57,6 +58,7 @@ builder.mutationFields((t) => ({
     type: "Thing",
     authScopes: { scope: "things:write" },
     args: { text: t.arg.string({ required: true }) },
+    extensions: DELETES_NOTHING,
     resolve: (query, _root, args, { prisma }) => prisma.thing.create({ ...query, data: { text: args.text } }),
   }),
   createThings: t.field({
@@ -64,6 +66,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "things:write" },
     description: "Creates one Thing per text in a single INSERT.",
     args: { texts: t.arg.stringList({ required: true }) },
+    extensions: DELETES_NOTHING,
     resolve: async (_root, { texts }, { prisma }) => {
       if (texts.length === 0) return { count: 0, things: [] };
       const things = await prisma.thing.createManyAndReturn({ data: texts.map((text) => ({ text })) });
