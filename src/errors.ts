@@ -6,7 +6,7 @@ import { createGraphQLError } from "graphql-yoga";
 export const ErrorCode = {
   /** An argument is malformed: the message names it and the offending value. */
   BAD_USER_INPUT: "BAD_USER_INPUT",
-  /** More distinct ids than MAX_DELETE_IDS; `extensions.max` says how many are allowed. */
+  /** The request's delete fields could remove more rows than MAX_DELETE_IDS (`extensions.max`, `.requested`). */
   TOO_MANY_IDS: "TOO_MANY_IDS",
   /** More rows match than the call allows; `extensions.matched` and `extensions.atMost` say how many. */
   TOO_MANY_ROWS: "TOO_MANY_ROWS",
