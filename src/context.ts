@@ -10,8 +10,6 @@ export interface AppServices {
   prisma: PrismaClient;
   deletes: ThingDeletes;
   events: Events;
-  /** Most distinct ids (and rows) one request may delete: MAX_DELETE_IDS. */
-  maxDeleteIds: number;
   readsRequireAuth: boolean;
 }
 

@@ -6,7 +6,7 @@ import { createGraphQLError } from "graphql-yoga";
 export const ErrorCode = {
   /** An argument is malformed: the message names it and the offending value. */
   BAD_USER_INPUT: "BAD_USER_INPUT",
-  /** More distinct ids than MAX_DELETE_IDS; `extensions.max` says how many are allowed. */
+  /** The request's delete fields could remove more rows than MAX_DELETE_IDS (`extensions.max`, `.requested`). */
   TOO_MANY_IDS: "TOO_MANY_IDS",
   /** More rows match than the call allows; `extensions.matched` and `extensions.atMost` say how many. */
   TOO_MANY_ROWS: "TOO_MANY_ROWS",
@@ -21,6 +21,8 @@ export const ErrorCode = {
    * `extensions.maxId` gives that limit.
    */
   ID_RANGE_EXHAUSTED: "ID_RANGE_EXHAUSTED",
+  /** HTTP 403: a browser-style request (a GET, a form POST) without the x-graphql-yoga-csrf header. */
+  CSRF_HEADER_REQUIRED: "CSRF_HEADER_REQUIRED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

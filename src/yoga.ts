@@ -1,12 +1,12 @@
 // The GraphQL app: schema, context, GraphiQL and plugins. It does not listen; src/server.ts does, and tests call
 // `app.fetch` directly.
 import { randomUUID } from "node:crypto";
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { NoSchemaIntrospectionCustomRule } from "graphql";
-import { createYoga, type Plugin } from "graphql-yoga";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { createYoga } from "graphql-yoga";
 import type { Authenticate } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { AppServices, RequestContext } from "./context.ts";
+import { csrfPreventionPlugin } from "./plugins/use-csrf-prevention.ts";
 import { deleteBudgetPlugin } from "./plugins/use-delete-budget.ts";
 import { unexpectedErrorMaskingPlugin } from "./plugins/use-error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
@@ -43,16 +43,11 @@ function requestIdOf(request: Request): string {
   return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-const noIntrospectionPlugin: Plugin = {
-  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
-};
-
 export function createApp({ database, logger, config, authenticate, graphiqlHeaders, events, readiness }: AppOptions) {
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
     events: events ?? createEvents(),
-    maxDeleteIds: config.maxDeleteIds,
     readsRequireAuth: config.auth.readsRequireAuth,
   };
   return createYoga({
@@ -79,10 +74,11 @@ export function createApp({ database, logger, config, authenticate, graphiqlHead
       httpGuardsPlugin(config.maxBodyBytes),
       // Browsers send some GETs and form POSTs without a preflight; requiring a header they cannot set blocks
       // cross-site requests. JSON POSTs, which every GraphQL client sends, are preflighted and pass.
-      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      csrfPreventionPlugin({ requestHeaders: ["x-graphql-yoga-csrf"] }),
       documentLimitsPlugin(),
-      deleteBudgetPlugin(config.maxDeleteIds),
-      ...(config.introspection ? [] : [noIntrospectionPlugin]),
+      // Throws here, at app creation, when a Mutation field declares no delete budget.
+      deleteBudgetPlugin(schema, config.maxDeleteIds),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
       requestErrorCodesPlugin(),
       unexpectedErrorMaskingPlugin(logger),
     ],

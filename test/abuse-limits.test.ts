@@ -98,6 +98,9 @@ describe("HTTP limits", () => {
     const url = `http://yoga/graphql?query=${encodeURIComponent("{ thingCount }")}`;
     const blocked = await server.app.fetch(url, { headers: { accept: "application/json" } });
     expect(blocked.status).toBe(403);
+    expect(await blocked.json()).toEqual({
+      errors: [{ message: "Required CSRF header(s) not present", extensions: { code: "CSRF_HEADER_REQUIRED" } }],
+    });
     const allowed = await server.app.fetch(url, {
       headers: { accept: "application/json", "x-graphql-yoga-csrf": "1" },
     });

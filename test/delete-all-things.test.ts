@@ -50,13 +50,16 @@ describe("deleteAllThings", () => {
     expect(await server.things()).toHaveLength(3);
   });
 
-  it("refuses to delete more rows than MAX_DELETE_IDS in one call, before any SQL", async () => {
-    await server.seed(Array.from({ length: 8 }, (_, i) => `more ${i}`));
-    server.sql.length = 0;
-    const result = await server.execute(DeleteAllThingsDocument, { expectedCount: 11 });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_IDS", max: 10 });
-    expect(server.sql).toEqual([]);
-    expect(await server.things()).toHaveLength(11);
+  it("empties a table larger than MAX_DELETE_IDS: its scope and expectedCount bound it, not the budget", async () => {
+    await server.seed(Array.from({ length: 12 }, (_, i) => `more ${i}`));
+    const wrong = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 14 });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: "COUNT_MISMATCH", actualCount: 15, expectedCount: 14 });
+    expect(await server.things()).toHaveLength(15);
+
+    const result = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 15 });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.deleteAllThings.deletedCount).toBe(15);
+    expect(await server.things()).toEqual([]);
   });
 
   it("refuses a negative expectedCount with BAD_USER_INPUT", async () => {

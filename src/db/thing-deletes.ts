@@ -1,8 +1,8 @@
 // The three ways to delete Things, as database operations. Each call is atomic: one statement, or one transaction
 // when a check must see the same rows as the delete. GraphQL concerns (selection, events) stay in src/schema.
-import { userError, ErrorCode } from "../errors.ts";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { SqlDialect } from "./dialect.ts";
+import { CountMismatchError, TooManyRowsError } from "./errors.ts";
 
 export interface DeleteOutcome {
   /** Rows removed (0 for a dry run). */
@@ -134,13 +134,7 @@ export class ThingDeletes {
     const where = this.filterSql(filter);
     return this.serializable(async (tx) => {
       const matched = await this.count(tx, where);
-      if (matched > atMost) {
-        throw userError(
-          ErrorCode.TOO_MANY_ROWS,
-          `${matched} Things match, more than atMost (${atMost}); nothing was deleted`,
-          { matched, atMost },
-        );
-      }
+      if (matched > atMost) throw new TooManyRowsError(matched, atMost);
       const rows = dryRun ? await this.selectIds(tx, where) : await this.deleteReturningIds(tx, where);
       const ids = ascending(rows.map((row) => row.id));
       await this.audit(tx, { subject, operation: "deleteThingsWhere", idCount: matched, dryRun });
@@ -156,11 +150,7 @@ export class ThingDeletes {
    */
   async all(expectedCount: number, { dryRun, wantIds, subject }: DeleteOptions): Promise<DeleteOutcome> {
     const everything = Prisma.sql`1 = 1`;
-    const mismatch = (actualCount: number) =>
-      userError(ErrorCode.COUNT_MISMATCH, `There are ${actualCount} Things, not ${expectedCount}; nothing was deleted`, {
-        actualCount,
-        expectedCount,
-      });
+    const mismatch = (actualCount: number) => new CountMismatchError(actualCount, expectedCount);
     return this.serializable(async (tx) => {
       let ids: number[] | null = null;
       let deletedCount = 0;

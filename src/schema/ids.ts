@@ -1,6 +1,6 @@
 // Parsing of Thing ids from the GraphQL ID type (always a string on input) into database keys.
 import { MAX_THING_ID } from "../db/id-range.ts";
-import { badUserInput, ErrorCode, userError } from "../errors.ts";
+import { badUserInput } from "../errors.ts";
 
 export { MAX_THING_ID };
 
@@ -20,19 +20,12 @@ export function parseThingId(raw: string | number | bigint, argumentName = "id")
 }
 
 /**
- * Parses and de-duplicates a list of ids (first occurrence kept), with TOO_MANY_IDS when more than `max` distinct
- * ids remain. The delete budget (src/plugins/use-delete-budget.ts) has already refused requests over MAX_DELETE_IDS, and the
- * body-size limit bounds the parsing, so an oversized list is not worth stopping early for.
+ * Parses and de-duplicates a list of ids (first occurrence kept). How many may be deleted is the delete budget's
+ * concern (src/plugins/use-delete-budget.ts), checked before any resolver runs, and the body-size limit bounds the
+ * parsing.
  */
-export function parseThingIds(raw: readonly (string | number | bigint)[], argumentName: string, max: number): number[] {
-  const ids = withoutDuplicates(raw.map((value) => parseThingId(value, argumentName)));
-  if (ids.length > max) {
-    throw userError(ErrorCode.TOO_MANY_IDS, `${argumentName}: more than ${max} distinct ids in one call`, {
-      argumentName,
-      max,
-    });
-  }
-  return ids;
+export function parseThingIds(raw: readonly (string | number | bigint)[], argumentName: string): number[] {
+  return withoutDuplicates(raw.map((value) => parseThingId(value, argumentName)));
 }
 
 /** A bitmap over the ids' range costs one bit per id of that range; wider ranges than this per id use a Set. */

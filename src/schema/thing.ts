@@ -1,6 +1,7 @@
 // The Thing type with the queries and mutations that belong to it.
 import { builder } from "../builder.ts";
 import { withinIdRange } from "../db/id-range.ts";
+import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
 import { parseThingId } from "./ids.ts";
 
@@ -58,6 +59,7 @@ builder.mutationFields((t) => ({
     type: "Thing",
     authScopes: { scope: "things:write" },
     args: { text: t.arg.string({ required: true }) },
+    extensions: DELETES_NOTHING,
     resolve: (query, _root, args, { prisma }) =>
       withinIdRange(() => prisma.thing.create({ ...query, data: { text: args.text } })),
   }),
@@ -66,6 +68,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "things:write" },
     description: "Creates one Thing per text in a single INSERT.",
     args: { texts: t.arg.stringList({ required: true }) },
+    extensions: DELETES_NOTHING,
     resolve: async (_root, { texts }, { prisma }) => {
       if (texts.length === 0) return { count: 0, things: [] };
       const things = await withinIdRange(() =>
