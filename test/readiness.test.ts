@@ -60,7 +60,7 @@ describe("GET /ready", () => {
       database: { prisma, dialect: sqlDialect(testProvider) },
       logger: createLogger("silent"),
       ...(await testAppSettings()),
-      readiness: databaseReadiness(prisma, ["20261125125557_init"]),
+      readiness: databaseReadiness({ prisma, provider: testProvider, migrations: ["20261125125557_init"] }),
     });
     try {
       expect(await ready(app)).toEqual({

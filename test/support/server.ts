@@ -188,7 +188,7 @@ export async function startTestServer({
     database,
     logger,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
-    readiness: databaseReadiness(database.prisma, database.migrations),
+    readiness: databaseReadiness(database),
   });
   const raw = await openRawDatabase(databaseUrl);
 
