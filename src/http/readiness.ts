@@ -46,11 +46,15 @@ export function databaseReadiness({ prisma, provider, migrations }: Pick<Databas
  * The cheapest commit that fails where real writes fail. SQLite: creating a table allocates a page, which fails
  * when the file cannot grow (disk full, max_page_count) or is read-only, and the commit appends to the WAL; the
  * table is dropped in the same transaction, so nothing stays. PostgreSQL: a transaction id makes the commit write
- * WAL, and is refused by a read-only server; unlike DDL it adds no catalog churn or `log_statement=ddl` lines.
+ * WAL and is refused by a hot standby; unlike DDL it adds no catalog churn or `log_statement=ddl` lines.
  */
 async function probeWrite(prisma: Database["prisma"], provider: Database["provider"]): Promise<void> {
   if (provider === "postgresql") {
-    await prisma.$queryRawUnsafe(`SELECT txid_current()::text AS "id"`);
+    const [session] = await prisma.$queryRawUnsafe<[{ readOnly: string }]>(
+      `SELECT txid_current()::text AS "id", current_setting('transaction_read_only') AS "readOnly"`,
+    );
+    // A read-only transaction still gets a transaction id, so the setting is asked for as well.
+    if (session.readOnly === "on") throw new Error("the session is read-only (default_transaction_read_only)");
     return;
   }
   await prisma.$transaction([
