@@ -53,7 +53,8 @@ async function expectOneLine(env: NodeJS.ProcessEnv, cause: RegExp): Promise<voi
   expect(debug.stderr).toMatch(/\n\s+at /);
 }
 
-describe("a start that cannot succeed", () => {
+// Each test starts two server processes, slow on a busy machine.
+describe("a start that cannot succeed", { timeout: 120_000 }, () => {
   it("names the address when the port is in use", async () => {
     const { port } = occupied.address() as { port: number };
     await expectOneLine(
