@@ -4,12 +4,11 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { parseDatabaseUrl, type DatabaseProvider, type PostgresSettings, type SqliteSynchronous } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgresql/client.ts";
-import { committedMigrationNames, migrateDatabase } from "./migrations/index.ts";
+import { committedMigrationNames, migrateDatabase, sqliteFilePath } from "./migrations/index.ts";
 import { describePostgres, postgresAdapterFactory } from "./postgres.ts";
 import { sqlDialect, type SqlDialect } from "./dialect.ts";
 import { tapSqlAdapterFactory, type SqlListener } from "./sql-tap.ts";
 import { checkSqliteFileWritable, sqliteAdapterFactory } from "./sqlite.ts";
-import { sqliteFilePath } from "../../tools/prisma-offline/adapters.ts";
 
 
 export interface ClientOptions {

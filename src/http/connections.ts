@@ -1,5 +1,6 @@
-// Bounds on client connections (HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, MAX_CONNECTIONS), so slow or
-// idle clients cannot hold sockets, and with them memory and file descriptors, without limit.
+// Timeouts for slow requests and a cap on open connections. Without them slow or idle clients hold sockets, and
+// with them memory and file descriptors, without limit (HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS,
+// MAX_CONNECTIONS).
 import type { Server, ServerOptions } from "node:http";
 import type { HttpLimits } from "../config.ts";
 import type { Logger } from "../logger.ts";
