@@ -73,6 +73,17 @@ export interface Config {
   introspection: boolean;
   /** Largest request body accepted, in bytes (MAX_BODY_BYTES); larger bodies get HTTP 413. */
   maxBodyBytes: number;
+  http: HttpLimits;
+}
+
+/** Bounds on client connections, so slow or idle clients cannot hold sockets (and memory) without limit. */
+export interface HttpLimits {
+  /** Time to receive a whole request, headers and body (HTTP_REQUEST_TIMEOUT_MS); exceeded: 408 and the socket closes. */
+  requestTimeoutMs: number;
+  /** Time to receive the headers (HTTP_HEADERS_TIMEOUT_MS), at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** Open connections at most (MAX_CONNECTIONS); further ones are closed as soon as they are accepted. */
+  maxConnections: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -215,6 +226,18 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return url;
 }
 
+/** Node checks both timeouts together; a headers timeout beyond the request timeout could never fire. */
+function readHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const requestTimeoutMs = readInteger(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, 1000, 3_600_000);
+  const headersTimeoutMs = readInteger(env, "HTTP_HEADERS_TIMEOUT_MS", Math.min(15_000, requestTimeoutMs), 1000, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return { requestTimeoutMs, headersTimeoutMs, maxConnections: readInteger(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   return {
@@ -241,5 +264,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: readBoolean(env, "GRAPHIQL", !production),
     introspection: readBoolean(env, "INTROSPECTION", !production),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    http: readHttpLimits(env),
   };
 }

@@ -39,7 +39,10 @@ export interface EventBusOptions {
   redisUrl?: string;
   /** Prepended to every channel, so deployments sharing one Redis do not hear each other. */
   channelPrefix?: string;
-  /** Connection errors; ioredis keeps reconnecting meanwhile, and events published while it is down are lost. */
+  /**
+   * Connection errors after ready(); ioredis keeps reconnecting meanwhile, and events published while it is down are
+   * lost. Before, the first one rejects ready() instead.
+   */
   onError?: (error: Error) => void;
 }
 
@@ -68,9 +71,19 @@ export function createEventBus({ redisUrl, channelPrefix = "", onError = () => {
   // A subscribed connection cannot publish, hence two. Not lazy: errors show at start, and ioredis reconnects by itself.
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
-  for (const client of [publishClient, subscribeClient]) client.on("error", onError);
-  const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient, serializer });
   const where = redactUrl(redisUrl);
+  // Until ready() succeeded, the first connection error fails the start with one line; ioredis would otherwise
+  // report (and log) every reconnection attempt.
+  let started = false;
+  let failStart: (error: Error) => void = () => {};
+  const startFailed = new Promise<never>((_, reject) => {
+    failStart = (error) => reject(new EventBusError(`Cannot connect to Redis at ${where} (REDIS_URL): ${error.message}`));
+  });
+  startFailed.catch(() => {});
+  for (const client of [publishClient, subscribeClient]) {
+    client.on("error", (error: Error) => (started ? onError(error) : failStart(error)));
+  }
+  const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient, serializer });
   return {
     events: createPubSub<Topics>({ eventTarget: prefixed(target, channelPrefix) }),
     ready: async () => {
@@ -79,7 +92,8 @@ export function createEventBus({ redisUrl, channelPrefix = "", onError = () => {
         timer = setTimeout(() => reject(new EventBusError(`Redis at ${where} did not answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
       });
       try {
-        await Promise.race([Promise.all([publishClient.ping(), subscribeClient.ping()]), timeout]);
+        await Promise.race([Promise.all([publishClient.ping(), subscribeClient.ping()]), startFailed, timeout]);
+        started = true;
       } finally {
         clearTimeout(timer);
       }

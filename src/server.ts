@@ -1,14 +1,16 @@
 // The process: read the configuration, open (and migrate) the database, connect the event bus, serve the app over
 // HTTP, shut down gracefully on SIGINT/SIGTERM.
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createAuthenticator } from "./auth/tokens.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
+import { DatabaseFileError } from "./db/sqlite.ts";
 import { authenticationForStart } from "./auth/development-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
 import { createLogger } from "./logger.ts";
 import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
+import { httpServerOptions, limitConnections } from "./http/connections.ts";
 import { shutDown, trackInFlightRequests } from "./http/shutdown.ts";
 import { createApp } from "./yoga.ts";
 
@@ -32,15 +34,13 @@ async function main(): Promise<void> {
     channelPrefix: config.redisChannelPrefix,
     onError: (error) => logger.error({ err: error }, "redis connection error"),
   });
-  try {
-    await bus.ready();
-  } catch (error) {
-    await Promise.allSettled([bus.close(), database.close()]);
-    throw error;
-  }
+  const release = async () => {
+    await Promise.all([database.close(), bus.close()]);
+  };
+  await bus.ready().catch(releaseAndRethrow(release));
 
   let draining = false;
-  const databaseReady = databaseReadiness(database.prisma, database.migrations);
+  const databaseReady = databaseReadiness(database);
   const app = createApp({
     database,
     logger,
@@ -51,21 +51,17 @@ async function main(): Promise<void> {
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });
-  const server = createServer(app);
-  // Node closes idle keep-alive connections after 5 s, and a client or load balancer that reuses one just then
-  // gets "socket hang up" (or a 502). Load balancers keep idle connections for 60 s, so stay open a little longer.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createServer(httpServerOptions(config.http), app);
+  limitConnections(server, config.http.maxConnections, logger);
   const inFlight = trackInFlightRequests(server);
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : config.port;
-    const events = config.redisUrl ? "events via Redis" : "events in process";
-    logger.info(
-      { url: `http://${config.host}:${port}${app.graphqlEndpoint}`, database: database.description, events },
-      `GraphQL API on http://${config.host}:${port}${app.graphqlEndpoint} (${database.description}, ${events})`,
-    );
-  });
+  await listen(server, config.port, config.host).catch(releaseAndRethrow(release));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const events = config.redisUrl ? "events via Redis" : "events in process";
+  logger.info(
+    { url: `http://${config.host}:${port}${app.graphqlEndpoint}`, database: database.description, events },
+    `GraphQL API on http://${config.host}:${port}${app.graphqlEndpoint} (${database.description}, ${events})`,
+  );
 
   const shutdown = (signal: string) => {
     if (draining) return;
@@ -77,9 +73,7 @@ async function main(): Promise<void> {
       inFlight,
       timeoutMs: config.shutdownTimeoutMs,
       logger,
-      release: async () => {
-        await Promise.all([database.close(), bus.close()]);
-      },
+      release,
     }).then((code) => {
       logger.info({ code }, "stopped");
       process.exit(code);
@@ -89,12 +83,45 @@ async function main(): Promise<void> {
   process.on("SIGTERM", shutdown);
 }
 
+/** A failed start closes what it opened (so the process can exit cleanly), then fails with the original error. */
+function releaseAndRethrow(release: () => Promise<void>): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await release().catch(() => {});
+    throw error;
+  };
+}
+
+/** The port cannot be bound; the message names the address and what to change. */
+class ListenError extends Error {
+  override name = "ListenError";
+}
+
+const LISTEN_ADVICE: Record<string, string> = {
+  EADDRINUSE: "the port is already in use; stop the other process or set PORT",
+  EADDRNOTAVAIL: "this machine has no such address; set HOST to one of its addresses, or 0.0.0.0 for all",
+  EACCES: "permission denied; ports below 1024 need privileges, set PORT higher",
+};
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const advice = (error.code && LISTEN_ADVICE[error.code]) ?? error.message;
+      reject(new ListenError(`Cannot listen on ${host}:${port}: ${advice} (${error.code})`, { cause: error }));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** Start-up failures the operator can fix from the message alone. */
+const KNOWN_START_ERRORS = [ConfigError, MigrationError, EventBusError, DatabaseFileError, ListenError];
+
 main().catch((error: unknown) => {
-  // Known start-up failures get their message only: the stack would hide the one line the operator needs.
-  if (error instanceof ConfigError || error instanceof MigrationError || error instanceof EventBusError) {
-    console.error(`Cannot start: ${error.message}`);
-  } else {
-    console.error("Cannot start:", error);
-  }
+  // One line naming the cause: a stack trace (or 28 of them) would hide it. LOG_LEVEL=debug adds the stack; it is
+  // read raw because the failure may be the configuration itself.
+  const message = error instanceof Error ? error.message.replace(/\s*\n\s*/g, " ") : String(error);
+  const known = KNOWN_START_ERRORS.some((type) => error instanceof type);
+  const debug = ["debug", "trace"].includes(process.env.LOG_LEVEL ?? "");
+  console.error(`Cannot start: ${message}${known || debug ? "" : " (LOG_LEVEL=debug shows the stack trace)"}`);
+  if (debug) console.error(error);
   process.exit(1);
 });

@@ -13,6 +13,16 @@ describe("loadConfig", () => {
     });
   });
 
+  it("bounds HTTP connections by default, and keeps the headers timeout within the request timeout", () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, maxConnections: 1000 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "5000" }).http.headersTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "5000", HTTP_HEADERS_TIMEOUT_MS: "6000" })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS \(6000\) must not exceed HTTP_REQUEST_TIMEOUT_MS \(5000\)/,
+    );
+    expect(() => loadConfig({ MAX_CONNECTIONS: "0" })).toThrow(ConfigError);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "0" })).toThrow(ConfigError);
+  });
+
   it.each(["postgresql://u:p@db:5432/things", "postgres://db/things?schema=app"])("accepts the PostgreSQL URL %s", (url) => {
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ provider: "postgresql", url });
   });

@@ -5,6 +5,7 @@ import { sqlDialect } from "../src/db/dialect.ts";
 import { createLogger } from "../src/logger.ts";
 import { databaseReadiness } from "../src/http/readiness.ts";
 import { createApp } from "../src/yoga.ts";
+import { CreateThingDocument } from "./gql/graphql.ts";
 import { startTestServer, testAppSettings, testProvider, type TestServer } from "./support/server.ts";
 
 let server: TestServer;
@@ -60,7 +61,7 @@ describe("GET /ready", () => {
       database: { prisma, dialect: sqlDialect(testProvider) },
       logger: createLogger("silent"),
       ...(await testAppSettings()),
-      readiness: databaseReadiness(prisma, ["20261125125557_init"]),
+      readiness: databaseReadiness({ prisma, provider: testProvider, migrations: ["20261125125557_init"] }),
     });
     try {
       expect(await ready(app)).toEqual({
@@ -72,4 +73,43 @@ describe("GET /ready", () => {
       await prisma.$disconnect().catch(() => {});
     }
   });
+
+  // SQLite's max_page_count is a per-connection cap on the file's size: set to the same value on the app's
+  // connection and on the raw one, it behaves like a disk that is full for both.
+  it.skipIf(testProvider !== "sqlite")(
+    "answers 503 naming the failed write when the database file cannot grow, and 200 again once space is freed",
+    async () => {
+      const full = await startTestServer();
+      try {
+        const capPages = async (pages: number) => {
+          await full.prisma.$queryRawUnsafe(`PRAGMA max_page_count = ${pages}`);
+          await full.raw.exec(`PRAGMA max_page_count = ${pages}`);
+        };
+        const [{ page_count: pages }] = await full.prisma.$queryRawUnsafe<[{ page_count: bigint | number }]>(
+          "PRAGMA page_count",
+        );
+        await capPages(Number(pages) + 8);
+        const fill = async () => full.seed(Array.from({ length: 4 }, () => "x".repeat(1000)));
+        await expect(async () => {
+          for (;;) await fill();
+        }).rejects.toMatchObject({ code: "SQLITE_FULL" });
+        const stored = await full.things();
+
+        const notReady = await ready(full.app);
+        expect(notReady.status).toBe(503);
+        expect(notReady.body.reason).toBe("database cannot write: database or disk is full");
+        const refused = await full.execute(CreateThingDocument, { text: "y".repeat(1000) });
+        expect(refused.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+        expect(await full.things()).toEqual(stored);
+
+        await full.clear();
+        expect(await ready(full.app)).toEqual({ status: 200, body: { ready: true } });
+        const created = await full.execute(CreateThingDocument, { text: "after" });
+        expect((await full.things()).map((thing) => thing.text)).toEqual(["after"]);
+        expect(created.errors).toBeUndefined();
+      } finally {
+        await full.close();
+      }
+    },
+  );
 });

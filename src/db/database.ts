@@ -4,11 +4,11 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { parseDatabaseUrl, type DatabaseProvider, type PostgresSettings, type SqliteSynchronous } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgresql/client.ts";
-import { committedMigrationNames, migrateDatabase } from "./migrations/index.ts";
+import { committedMigrationNames, migrateDatabase, sqliteFilePath } from "./migrations/index.ts";
 import { describePostgres, postgresAdapterFactory } from "./postgres.ts";
 import { sqlDialect, type SqlDialect } from "./dialect.ts";
 import { tapSqlAdapterFactory, type SqlListener } from "./sql-tap.ts";
-import { sqliteAdapterFactory } from "./sqlite.ts";
+import { checkSqliteFileWritable, sqliteAdapterFactory } from "./sqlite.ts";
 
 
 export interface ClientOptions {
@@ -57,6 +57,7 @@ export function createPrismaClient(options: ClientOptions): PrismaClient {
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const { provider } = parseDatabaseUrl(options.databaseUrl);
+  if (provider === "sqlite") checkSqliteFileWritable(sqliteFilePath(options.databaseUrl, process.cwd()));
   const { applied } = await migrateDatabase({ databaseUrl: options.databaseUrl });
   const migrations = await committedMigrationNames({ databaseUrl: options.databaseUrl });
   const prisma = createPrismaClient(options);

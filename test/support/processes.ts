@@ -1,6 +1,7 @@
 // Child processes the tests run: the prisma CLI, `npm run db:migrate`, and real server processes (`src/server.ts`)
 // on loopback ports, for what only a separate process shows (several instances, signals, exit codes).
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
+import type { Readable } from "node:stream";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { ExpectStatic } from "vitest";
@@ -74,11 +75,7 @@ export interface ServerProcess {
  * signals reach the server itself and not a wrapper. Resolves once it logged that it listens.
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "server.ts")], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", API_KEYS: TEST_API_KEYS_ENV, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnServer(env);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -127,4 +124,28 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
         child.stdout.on("data", check);
       }),
   };
+}
+
+function spawnServer(env: NodeJS.ProcessEnv): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["--import", "tsx", join(root, "src", "server.ts")], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", API_KEYS: TEST_API_KEYS_ENV, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** A server process expected to fail its start: its exit code and everything it wrote, once it exited. */
+export async function failedStart(env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  const child = spawnServer(env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    // It started after all: stop it, so the test fails on its assertions instead of waiting for a timeout.
+    if (/GraphQL API on /.test(stdout)) child.kill("SIGTERM");
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // "close" comes after "exit", once stdout and stderr are drained.
+  const code = await new Promise<number | null>((resolve) => child.once("close", (exitCode) => resolve(exitCode)));
+  return { code: code ?? -1, stdout, stderr };
 }

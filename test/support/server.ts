@@ -198,7 +198,7 @@ export async function startTestServer({
     database,
     logger,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
-    readiness: databaseReadiness(database.prisma, database.migrations),
+    readiness: databaseReadiness(database),
     // GraphiQL starts with the test key, as `npm start` pre-fills the development key.
     graphiqlHeaders: authorization(TEST_API_KEY),
   });
