@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });
-  const server = createServer(httpServerOptions(config.http), app);
+  // requestListener is the app typed as the void listener Node expects; it settles its own promise.
+  const server = createServer(httpServerOptions(config.http), app.requestListener);
   limitConnections(server, config.http.maxConnections, logger);
   const inFlight = trackInFlightRequests(server);
   await listen(server, config.port, config.host).catch(releaseAndRethrow(release));
@@ -74,10 +75,16 @@ async function main(): Promise<void> {
       timeoutMs: config.shutdownTimeoutMs,
       logger,
       release,
-    }).then((code) => {
-      logger.info({ code }, "stopped");
-      process.exit(code);
-    });
+    }).then(
+      (code) => {
+        logger.info({ code }, "stopped");
+        process.exit(code);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

@@ -2,7 +2,7 @@
 // One-off connections for administration (migrations, tests, the benchmark) are in postgres-admin.ts.
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
+import type pg from "pg";
 import type { PostgresSettings } from "../config.ts";
 
 /** How long opening a connection may take before the caller hears that the server is unreachable. */

@@ -13,8 +13,10 @@ import {
   GraphQLSkipDirective,
   isListType,
   Kind,
+  OperationTypeNode,
   typeFromAST,
   type DocumentNode,
+  type ExecutionArgs,
   type FieldNode,
   type FragmentSpreadNode,
   type GraphQLField,
@@ -75,7 +77,7 @@ function coercedVariables(
   const verbatim = definitions.filter((definition) => isIdStrings(schema, definition, raw));
   const rest = definitions.filter((definition) => !verbatim.includes(definition));
   const coerced = getVariableValues(schema, rest, raw);
-  if (coerced.errors) throw coerced.errors[0];
+  if (coerced.errors) throw coerced.errors[0] ?? new Error("variables do not coerce");
   for (const { variable } of verbatim) coerced.coerced[variable.name.value] = raw[variable.name.value];
   return coerced.coerced;
 }
@@ -98,7 +100,7 @@ function deleteCalls(
   rawVariables: Record<string, unknown>,
 ): DeleteCall[] {
   const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== "mutation") return [];
+  if (operation?.operation !== OperationTypeNode.MUTATION) return [];
   const variables = coercedVariables(schema, operation.variableDefinitions ?? [], rawVariables);
   const fragments = new Map(
     document.definitions.flatMap((definition) =>
@@ -133,7 +135,8 @@ export function deleteBudgetPlugin(schema: GraphQLSchema, maxDeleteIds: number):
     onExecute({ args, setResultAndStopExecution }) {
       let rows: number;
       try {
-        const calls = deleteCalls(schema, declared, args.document, args.operationName, args.variableValues ?? {});
+        const { document, operationName, variableValues } = args as ExecutionArgs;
+        const calls = deleteCalls(schema, declared, document, operationName, variableValues ?? {});
         rows = rowsAtMost(calls, false);
         if (rows > maxDeleteIds) rows = rowsAtMost(calls, true);
       } catch {
