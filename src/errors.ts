@@ -16,6 +16,13 @@ export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** A valid token without the scope this field needs; `extensions.scope` names it. */
   FORBIDDEN: "FORBIDDEN",
+  /** MAX_SUBSCRIPTIONS subscriptions are open on this instance; `extensions.max` says how many. Retry later. */
+  TOO_MANY_SUBSCRIPTIONS: "TOO_MANY_SUBSCRIPTIONS",
+  /**
+   * The last event of a subscription whose client fell more than SUBSCRIBER_QUEUE_MAX events behind (`extensions.max`):
+   * it was dropped and missed events, so it should refetch and subscribe again.
+   */
+  SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
