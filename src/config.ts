@@ -18,6 +18,16 @@ export interface PostgresSettings {
 }
 
 
+/** Bounds of the thingsDeleted fan-out (src/events.ts), so no subscriber and no event can exhaust the process. */
+export interface EventLimits {
+  /** Events one subscriber may have waiting (SUBSCRIBER_QUEUE_MAX); one more and it is dropped. */
+  subscriberQueueMax: number;
+  /** Open subscriptions per process (MAX_SUBSCRIPTIONS); the next one is refused. */
+  maxSubscriptions: number;
+  /** Most ids one event lists (EVENT_MAX_IDS); past it the event says `truncated` instead. */
+  eventMaxIds: number;
+}
+
 export interface ApiKeyConfig {
   key: string;
   /** Who this key belongs to; recorded in the delete audit. */
@@ -59,6 +69,7 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix of the Redis channels, so deployments sharing one Redis do not hear each other's events. */
   redisChannelPrefix: string;
+  events: EventLimits;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing connections anyway. */
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
@@ -85,6 +96,8 @@ export interface HttpLimits {
   /** Open connections at most (MAX_CONNECTIONS); further ones are closed as soon as they are accepted. */
   maxConnections: number;
 }
+
+export const DEFAULT_EVENT_LIMITS: EventLimits = { subscriberQueueMax: 100, maxSubscriptions: 1000, eventMaxIds: 1000 };
 
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const SQLITE_SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ["NORMAL", "FULL", "EXTRA"];
@@ -252,6 +265,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redisUrl: readRedisUrl(env),
     redisChannelPrefix: env.REDIS_CHANNEL_PREFIX ?? "things-api:",
+    events: {
+      subscriberQueueMax: readInteger(env, "SUBSCRIBER_QUEUE_MAX", DEFAULT_EVENT_LIMITS.subscriberQueueMax, 1, 100_000),
+      maxSubscriptions: readInteger(env, "MAX_SUBSCRIPTIONS", DEFAULT_EVENT_LIMITS.maxSubscriptions, 0, 1_000_000),
+      eventMaxIds: readInteger(env, "EVENT_MAX_IDS", DEFAULT_EVENT_LIMITS.eventMaxIds, 0, 100_000),
+    },
     shutdownTimeoutMs: readInteger(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     maxDeleteIds: readInteger(env, "MAX_DELETE_IDS", 100_000, 1, 10_000_000),

@@ -23,6 +23,13 @@ export const ErrorCode = {
   ID_RANGE_EXHAUSTED: "ID_RANGE_EXHAUSTED",
   /** HTTP 403: a browser-style request (a GET, a form POST) without the x-graphql-yoga-csrf header. */
   CSRF_HEADER_REQUIRED: "CSRF_HEADER_REQUIRED",
+  /** MAX_SUBSCRIPTIONS subscriptions are open on this instance; `extensions.max` says how many. Retry later. */
+  TOO_MANY_SUBSCRIPTIONS: "TOO_MANY_SUBSCRIPTIONS",
+  /**
+   * The last event of a subscription whose client fell more than SUBSCRIBER_QUEUE_MAX events behind (`extensions.max`):
+   * it was dropped and missed events, so it should refetch and subscribe again.
+   */
+  SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

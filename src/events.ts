@@ -1,30 +1,51 @@
 // Events published to subscribers after a delete commits: in-process by default, through Redis pub/sub when
 // REDIS_URL is set, so that a subscriber connected to one instance hears deletes committed through any other.
+// Everything is bounded, so neither a stalled client nor a huge delete can take the process down: every subscriber
+// has its own queue of at most SUBSCRIBER_QUEUE_MAX events (one more and it is dropped), at most MAX_SUBSCRIPTIONS
+// are open, an event lists at most EVENT_MAX_IDS ids and is built (and sent to Redis) once for all subscribers,
+// and publishing never throws into the delete that committed.
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
-import { createPubSub } from "graphql-yoga";
+import type { GraphQLError } from "graphql";
 import { Redis } from "ioredis";
-import { redactUrl } from "./config.ts";
+import { DEFAULT_EVENT_LIMITS, redactUrl, type EventLimits } from "./config.ts";
+import { ErrorCode, userError } from "./errors.ts";
+import { createLogger, type Logger } from "./logger.ts";
 
 export interface ThingsDeletedEvent {
-  /**
-   * Ids that no longer exist because of this call: the distinct requested ids for deleteThings (a client can evict
-   * every one of them), the removed rows for deleteThingsWhere; empty when `allThings` is true.
-   */
+  /** Exactly the rows this call removed, when they are known and at most EVENT_MAX_IDS; otherwise empty. */
   ids: number[];
   /** Rows this call removed. */
   count: number;
   /** deleteAllThings emptied the table: evict every Thing. */
   allThings: boolean;
+  /** `ids` is not the full list of removed rows (too long, unknown, or allThings): refetch instead of evicting. */
+  truncated: boolean;
   /** Commit time. */
   at: Date;
 }
 
-type Topics = { thingsDeleted: [ThingsDeletedEvent] };
+/** What a committed delete call tells the bus; the bus turns it into the one event all subscribers share. */
+export interface DeletedThings {
+  /** Exactly the removed rows, or null when the call did not learn which they were. */
+  removedIds: readonly number[] | null;
+  count: number;
+  allThings: boolean;
+}
 
-/** What createPubSub accepts as `eventTarget` (the type lives in a package we do not depend on directly). */
-type EventTarget = ReturnType<typeof createRedisEventTarget<CustomEvent>>;
+/** What a subscription yields: events, and last, if it fell too far behind, the SUBSCRIBER_TOO_SLOW error. */
+export type Delivery = ThingsDeletedEvent | GraphQLError;
 
-export type Events = ReturnType<typeof createPubSub<Topics>>;
+/** One subscription's events; `return()` ends it (Yoga calls it when the client disconnects). */
+export interface EventStream extends AsyncIterableIterator<Delivery, undefined> {
+  return(): Promise<IteratorResult<Delivery, undefined>>;
+}
+
+export interface Events {
+  /** Never throws: a delivery that fails is logged, and the delete that committed still answers. */
+  publish(deleted: DeletedThings): void;
+  /** Throws TOO_MANY_SUBSCRIPTIONS at MAX_SUBSCRIPTIONS; `return()` (the client left) or a drop frees the slot. */
+  subscribe(): EventStream;
+}
 
 export interface EventBus {
   events: Events;
@@ -44,10 +65,16 @@ export interface EventBusOptions {
    * lost. Before, the first one rejects ready() instead.
    */
   onError?: (error: Error) => void;
+  limits?: EventLimits;
+  /** Dropped and refused subscribers (warn), lost events (error). Silent by default. */
+  logger?: Logger;
 }
 
 /** How long the start waits for Redis before it gives up with a clear message. */
 const READY_TIMEOUT_MS = 5000;
+
+/** The one topic, and the Redis channel under the prefix. */
+const TOPIC = "thingsDeleted";
 
 /** REDIS_URL is set but Redis does not answer. */
 export class EventBusError extends Error {
@@ -56,17 +83,146 @@ export class EventBusError extends Error {
 
 /**
  * Payloads cross Redis as JSON, where a Date becomes its ISO string; the reviver turns `at` back into the Date the
- * DateTime scalar and the ThingsDeletedEvent type promise, so both transports deliver the same event.
+ * DateTime scalar and the ThingsDeletedEvent type promise, so both transports deliver the same event. A message that
+ * is not JSON parses to null rather than throwing inside ioredis' message handler, where nothing would catch it.
  */
 const serializer = {
   stringify: (value: unknown) => JSON.stringify(value),
-  parse: (text: string): unknown =>
-    JSON.parse(text, (key, value: unknown) => (key === "at" && typeof value === "string" ? new Date(value) : value)),
+  parse: (text: string): unknown => {
+    try {
+      return JSON.parse(text, (key, value: unknown) => (key === "at" && typeof value === "string" ? new Date(value) : value));
+    } catch {
+      return null;
+    }
+  },
 };
 
-export function createEventBus({ redisUrl, channelPrefix = "", onError = () => {} }: EventBusOptions = {}): EventBus {
+/** The event every subscriber shares: `ids` only when they are exactly the removed rows and not more than maxIds. */
+export function thingsDeletedEvent({ removedIds, count, allThings }: DeletedThings, maxIds: number): ThingsDeletedEvent {
+  const ids = !allThings && removedIds !== null && removedIds.length <= maxIds ? [...removedIds] : null;
+  return { ids: ids ?? [], count, allThings, truncated: ids === null, at: new Date() };
+}
+
+/**
+ * An event that came through Redis, checked and bounded again: another instance may run an older version (whose
+ * events list every requested id, unbounded) or a different EVENT_MAX_IDS.
+ */
+function receivedEvent(detail: unknown, maxIds: number): ThingsDeletedEvent | undefined {
+  if (typeof detail !== "object" || detail === null) return undefined;
+  const { ids, count, allThings, truncated, at } = detail as Partial<Record<keyof ThingsDeletedEvent, unknown>>;
+  const valid =
+    Array.isArray(ids) && ids.every(Number.isInteger) && Number.isInteger(count) && typeof allThings === "boolean";
+  if (!valid || !(at instanceof Date)) return undefined;
+  const listed = truncated !== true && ids.length <= maxIds;
+  return { ids: listed ? (ids as number[]) : [], count: count as number, allThings, truncated: !listed, at };
+}
+
+/** One subscriber's bounded queue, read by Yoga through the async-iterator protocol. */
+class Subscriber implements EventStream {
+  #queue: ThingsDeletedEvent[] = [];
+  /** A `next()` waiting for the next event: set only while the queue is empty. */
+  #waiting: ((result: IteratorResult<Delivery, undefined>) => void) | undefined;
+  /** Set when dropped: delivered after nothing else, then the stream ends. */
+  #ending: GraphQLError | undefined;
+  #closed = false;
+
+  constructor(private readonly detach: () => void) {}
+
+  /** False when `max` events are already waiting: the caller drops this subscriber. */
+  offer(event: ThingsDeletedEvent, max: number): boolean {
+    if (this.#waiting) {
+      this.#waiting({ value: event, done: false });
+      this.#waiting = undefined;
+      return true;
+    }
+    if (this.#queue.length >= max) return false;
+    this.#queue.push(event);
+    return true;
+  }
+
+  /** Frees the queue and the slot now; the client reads `error` (and the end of the stream) if it ever reads again. */
+  drop(error: GraphQLError): void {
+    this.#queue = [];
+    this.#ending = error;
+    this.#closed = true;
+    this.detach();
+  }
+
+  next(): Promise<IteratorResult<Delivery, undefined>> {
+    const event = this.#queue.shift();
+    if (event) return Promise.resolve({ value: event, done: false });
+    const ending = this.#ending;
+    if (ending) {
+      this.#ending = undefined;
+      return Promise.resolve({ value: ending, done: false });
+    }
+    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.#waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<Delivery, undefined>> {
+    this.#queue = [];
+    this.#ending = undefined;
+    this.#closed = true;
+    this.#waiting?.({ value: undefined, done: true });
+    this.#waiting = undefined;
+    this.detach();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** The subscribers of this process, and handing one shared event object to each of them. */
+function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, logger: Logger) {
+  const subscribers = new Set<Subscriber>();
+  return {
+    deliver(event: ThingsDeletedEvent): void {
+      for (const subscriber of subscribers) {
+        if (subscriber.offer(event, subscriberQueueMax)) continue;
+        const message = `This subscription fell more than ${subscriberQueueMax} events behind and was dropped; refetch and subscribe again`;
+        subscriber.drop(userError(ErrorCode.SUBSCRIBER_TOO_SLOW, message, { max: subscriberQueueMax }));
+        logger.warn({ code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax }, "slow thingsDeleted subscriber dropped");
+      }
+    },
+    subscribe(): Subscriber {
+      if (subscribers.size >= maxSubscriptions) {
+        logger.warn({ code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, max: maxSubscriptions }, "subscription refused");
+        throw userError(
+          ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+          `This instance already serves MAX_SUBSCRIPTIONS (${maxSubscriptions}) subscriptions; try again later`,
+          { max: maxSubscriptions },
+        );
+      }
+      const subscriber = new Subscriber(() => subscribers.delete(subscriber));
+      subscribers.add(subscriber);
+      return subscriber;
+    },
+  };
+}
+
+export function createEventBus({
+  redisUrl,
+  channelPrefix = "",
+  onError = () => {},
+  limits = DEFAULT_EVENT_LIMITS,
+  logger = createLogger("silent"),
+}: EventBusOptions = {}): EventBus {
+  const fanOut = createFanOut(limits, logger);
+  const lost = (error: unknown) => logger.error({ err: error }, "thingsDeleted event lost");
+  /** Runs `send` with what it throws logged: the delete has committed, and its caller must get its answer. */
+  const publishWith = (send: (event: ThingsDeletedEvent) => void) => (deleted: DeletedThings) => {
+    try {
+      send(thingsDeletedEvent(deleted, limits.eventMaxIds));
+    } catch (error) {
+      lost(error);
+    }
+  };
+  const subscribe = () => fanOut.subscribe();
   if (redisUrl === undefined) {
-    return { events: createPubSub<Topics>(), ready: async () => {}, close: async () => {} };
+    return { events: { publish: publishWith(fanOut.deliver), subscribe }, ready: async () => {}, close: async () => {} };
   }
   // A subscribed connection cannot publish, hence two. Not lazy: errors show at start, and ioredis reconnects by itself.
   const publishClient = new Redis(redisUrl);
@@ -84,8 +240,19 @@ export function createEventBus({ redisUrl, channelPrefix = "", onError = () => {
     client.on("error", (error: Error) => (started ? onError(error) : failStart(error)));
   }
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient, serializer });
+  const channel = channelPrefix + TOPIC;
+  // One listener for the whole process, added now: each message is parsed once for all subscribers, and its
+  // SUBSCRIBE goes out before ready()'s PING, so a subscription opened after the start hears every later event.
+  target.addEventListener(channel, ({ detail }) => {
+    const event = receivedEvent(detail, limits.eventMaxIds);
+    if (event) fanOut.deliver(event);
+    else logger.warn({ channel }, "ignored a malformed thingsDeleted message");
+  });
+  // Not target.dispatchEvent: it drops publish()'s promise, whose rejection (Redis unreachable past ioredis'
+  // retries) would be an unhandled rejection, which ends a Node process.
+  const publish = publishWith((event) => void publishClient.publish(channel, serializer.stringify(event)).catch(lost));
   return {
-    events: createPubSub<Topics>({ eventTarget: prefixed(target, channelPrefix) }),
+    events: { publish, subscribe },
     ready: async () => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -101,23 +268,13 @@ export function createEventBus({ redisUrl, channelPrefix = "", onError = () => {
     close: async () => {
       // quit() waits for pending replies; disconnect() when Redis is gone and quit would wait for a reconnect.
       await Promise.allSettled(
-        [publishClient, subscribeClient].map((client) => (client.status === "ready" ? client.quit() : client.disconnect())),
+        [publishClient, subscribeClient].map(async (client) => (client.status === "ready" ? client.quit() : client.disconnect())),
       );
     },
   };
 }
 
-/** The same event target with every topic (= Redis channel) under `prefix`. */
-function prefixed(target: EventTarget, prefix: string): EventTarget {
-  if (prefix === "") return target;
-  return {
-    addEventListener: (type, listener) => target.addEventListener(prefix + type, listener),
-    removeEventListener: (type, listener) => target.removeEventListener(prefix + type, listener),
-    dispatchEvent: (event) => target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: event.detail })),
-  };
-}
-
-/** In-process events, as before REDIS_URL existed (tests, a single instance). */
-export function createEvents(): Events {
-  return createEventBus().events;
+/** In-process events (tests, a single instance). */
+export function createEvents(options: Pick<EventBusOptions, "limits" | "logger"> = {}): Events {
+  return createEventBus(options).events;
 }

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const bus = createEventBus({
     redisUrl: config.redisUrl,
     channelPrefix: config.redisChannelPrefix,
+    limits: config.events,
+    logger,
     onError: (error) => logger.error({ err: error }, "redis connection error"),
   });
   const release = async () => {

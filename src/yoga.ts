@@ -25,13 +25,13 @@ export interface AppOptions {
   /** The opened database: its client and the SQL spellings of its provider travel together. */
   database: Pick<Database, "prisma" | "dialect">;
   logger: Logger;
-  config: Pick<Config, "maxDeleteIds" | "maxBodyBytes" | "graphiql" | "introspection"> & {
+  config: Pick<Config, "maxDeleteIds" | "maxBodyBytes" | "graphiql" | "introspection" | "events"> & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
   authenticate: Authenticate;
   /** Headers GraphiQL starts with, e.g. the development key's Authorization. */
   graphiqlHeaders?: Record<string, string>;
-  /** Where thingsDeleted events go (Redis with REDIS_URL, see src/events.ts); in-process by default. */
+  /** Where thingsDeleted events go (Redis with REDIS_URL, see src/events.ts); in process, with config.events, by default. */
   events?: Events;
   /** Answers GET /ready (src/http/readiness.ts); without it there is no /ready route. */
   readiness?: ReadinessCheck;
@@ -47,7 +47,7 @@ export function createApp({ database, logger, config, authenticate, graphiqlHead
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
-    events: events ?? createEvents(),
+    events: events ?? createEvents({ limits: config.events, logger }),
     readsRequireAuth: config.auth.readsRequireAuth,
   };
   return createYoga({

@@ -44,12 +44,24 @@ describe("loadConfig", () => {
     });
   });
 
+  it("bounds the event fan-out: 100 queued events per subscriber, 1000 subscriptions, 1000 ids per event", () => {
+    expect(loadConfig({}).events).toEqual({ subscriberQueueMax: 100, maxSubscriptions: 1000, eventMaxIds: 1000 });
+    expect(loadConfig({ SUBSCRIBER_QUEUE_MAX: "5", MAX_SUBSCRIPTIONS: "0", EVENT_MAX_IDS: "0" }).events).toEqual({
+      subscriberQueueMax: 5,
+      maxSubscriptions: 0,
+      eventMaxIds: 0,
+    });
+  });
+
   it.each([
     ["DATABASE_URL", "mysql://root:hunter2@db/things", /DATABASE_URL must be a SQLite URL .* or a PostgreSQL URL/],
     ["DATABASE_POOL_SIZE", "0", /DATABASE_POOL_SIZE must be an integer from 1/],
     ["DATABASE_STATEMENT_TIMEOUT_MS", "soon", /DATABASE_STATEMENT_TIMEOUT_MS must be an integer/],
     ["REDIS_URL", "localhost:6379", /REDIS_URL must look like redis:\/\//],
     ["SHUTDOWN_TIMEOUT_MS", "-1", /SHUTDOWN_TIMEOUT_MS must be an integer/],
+    ["SUBSCRIBER_QUEUE_MAX", "0", /SUBSCRIBER_QUEUE_MAX must be an integer from 1 to 100000/],
+    ["MAX_SUBSCRIPTIONS", "lots", /MAX_SUBSCRIPTIONS must be an integer from 0 to 1000000/],
+    ["EVENT_MAX_IDS", "100001", /EVENT_MAX_IDS must be an integer from 0 to 100000/],
   ])("refuses %s=%j with a ConfigError naming the variable", (name, value, message) => {
     const load = () => loadConfig({ [name]: value });
     expect(load).toThrow(ConfigError);

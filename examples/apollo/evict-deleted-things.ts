@@ -32,7 +32,11 @@ export function evictDeletedThings(
   evict(cache, ids, adjustCounts && removed > 0 ? (count) => count - removed : null);
 }
 
-/** For each thingsDeleted event: evicts its ids, or every Thing when deleteAllThings emptied the table. */
+/**
+ * For each thingsDeleted event: evicts its ids, or every Thing when deleteAllThings emptied the table, or, when the
+ * event does not list the removed rows (`truncated`: too many, or not known), the cached lists and counts, so that
+ * watched queries refetch them.
+ */
 export function evictThingsDeletedEvent(
   cache: ApolloCache,
   event: ThingsDeletedEvent,
@@ -40,6 +44,8 @@ export function evictThingsDeletedEvent(
 ): void {
   if (event.allThings) {
     evict(cache, cachedThingIds(cache), adjustCounts ? () => 0 : null);
+  } else if (event.truncated) {
+    evict(cache, [], null, ["things", "thingCount"]);
   } else {
     const ids = event.ids.map((id) => thingCacheId(cache, id));
     evict(cache, ids, adjustCounts ? (count) => count - event.count : null);
@@ -50,11 +56,13 @@ function evict(
   cache: ApolloCache,
   cacheIds: readonly (string | undefined)[],
   nextCount: ((count: number) => number) | null,
+  rootFields: readonly string[] = [],
 ): void {
   // One batch: watchers see one consistent update, not one per evicted Thing.
   cache.batch({
     update: (batch) => {
       for (const id of cacheIds) if (id) batch.evict({ id });
+      for (const fieldName of rootFields) batch.evict({ id: "ROOT_QUERY", fieldName });
       if (nextCount) setCounts(batch, nextCount);
     },
   });

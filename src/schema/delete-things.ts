@@ -48,14 +48,15 @@ const ThingWhere = builder.inputType("ThingWhere", {
   }),
 });
 
+/**
+ * `ids` are the distinct ids the call asked for. When the call did not read which rows it removed (the count-only
+ * deleteMany), they are exactly the removed rows only if every one of them was removed; otherwise the event says
+ * it does not know (src/events.ts: `truncated`).
+ */
 function publishDeleted(context: AppContext, ids: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
   if (!outcome.dryRun && outcome.deletedCount > 0) {
-    context.events.publish("thingsDeleted", {
-      ids: [...ids],
-      count: outcome.deletedCount,
-      allThings: outcome.allThings,
-      at: new Date(),
-    });
+    const removedIds = outcome.deletedIds ?? (outcome.deletedCount === ids.length ? ids : null);
+    context.events.publish({ removedIds, count: outcome.deletedCount, allThings: outcome.allThings });
   }
   return outcome;
 }

@@ -21,7 +21,8 @@ const events: ThingsDeletedEvent[] = [];
 let ids: string[];
 
 beforeEach(async () => {
-  server = await startHttpServer();
+  // Two: a delete of three ids sends an event without them (truncated), which the client must handle too.
+  server = await startHttpServer({ env: { EVENT_MAX_IDS: "2" } });
   ids = (await server.seed(["a", "b", "c", "d"])).map(String);
   events.length = 0;
   let connected!: () => void;
@@ -56,8 +57,21 @@ describe("Apollo example: thingsDeleted over SSE", () => {
       thingCount: 2,
       totalCount: 2,
     });
-    expect(events).toEqual([expect.objectContaining({ ids: [a, c], count: 2, allThings: false })]);
+    expect(events).toEqual([expect.objectContaining({ ids: [a, c], count: 2, allThings: false, truncated: false })]);
     expect(Object.keys(watcher.cache.extract() as object)).not.toContain(`Thing:${a}`);
+  });
+
+  it("refetches the list and counts when the event does not list the ids (truncated: more than EVENT_MAX_IDS)", async () => {
+    const [a, b, c, d] = ids;
+    await deleteSelection(other, [a!, b!, c!]);
+
+    expect(await list.waitFor((thingIds) => thingIds.length === 1)).toEqual({
+      thingIds: [d],
+      thingCount: 1,
+      totalCount: 1,
+    });
+    expect(events).toEqual([expect.objectContaining({ ids: [], count: 3, truncated: true })]);
+    expect((await server.things()).map((thing) => String(thing.id))).toEqual([d]);
   });
 
   it("evicts every Thing when deleteAllThings emptied the table (allThings, no ids)", async () => {
