@@ -4,14 +4,19 @@ import type { YogaInitialContext } from "graphql-yoga";
 import type { Principal } from "./auth/tokens.ts";
 import type { Events } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { ThingCreates } from "./db/thing-creates.ts";
 import type { ThingDeletes } from "./db/thing-deletes.ts";
 
 export interface AppServices {
   prisma: PrismaClient;
   deletes: ThingDeletes;
+  creates: ThingCreates;
   events: Events;
   /** Most distinct ids (and rows) one request may delete: MAX_DELETE_IDS. */
   maxDeleteIds: number;
+  /** MAX_CREATE_TEXTS and MAX_TEXT_LENGTH, checked by src/schema/text.ts. */
+  maxCreateTexts: number;
+  maxTextLength: number;
   readsRequireAuth: boolean;
 }
 

@@ -6,6 +6,7 @@ import { badUserInput, ErrorCode, userError } from "../errors.ts";
 import type { DeleteOutcome, ThingFilter } from "../db/thing-deletes.ts";
 import { parseThingIds } from "./ids.ts";
 import { selectsAny } from "./selection.ts";
+import { parseText } from "./text.ts";
 
 const ID_FIELDS = ["deletedIds", "notFoundIds"] as const;
 
@@ -118,7 +119,7 @@ builder.mutationFields((t) => {
       },
       resolve: async (_root, args, context) => {
         const atMost = requireRowCount(args.atMost, "atMost", context.maxDeleteIds);
-        const filter = parseFilter(args.where, context.maxDeleteIds);
+        const filter = parseFilter(args.where, context);
         const outcome = await context.deletes.matching(filter, atMost, {
           dryRun: args.dryRun,
           subject: subjectOf(context),
@@ -152,8 +153,11 @@ interface ThingWhereArgs {
   idIn?: readonly (string | number | bigint)[] | null;
 }
 
-/** An empty filter would mean "everything": that is deleteAllThings' job, so it is refused here. */
-function parseFilter(where: ThingWhereArgs, maxIds: number): ThingFilter {
+/**
+ * An empty filter would mean "everything": that is deleteAllThings' job, so it is refused here. Strings get the
+ * same checks as the texts they are compared with (parseText), so a filter can only match what it says.
+ */
+function parseFilter(where: ThingWhereArgs, limits: Pick<AppContext, "maxDeleteIds" | "maxTextLength">): ThingFilter {
   const filter: ThingFilter = {};
   if (where.textContains != null) {
     if (where.textContains === "") {
@@ -161,10 +165,12 @@ function parseFilter(where: ThingWhereArgs, maxIds: number): ThingFilter {
         argumentName: "where.textContains",
       });
     }
-    filter.textContains = where.textContains;
+    filter.textContains = parseText(where.textContains, "where.textContains", limits.maxTextLength);
   }
-  if (where.textEquals != null) filter.textEquals = where.textEquals;
-  if (where.idIn != null) filter.idIn = parseThingIds(where.idIn, "where.idIn", maxIds);
+  if (where.textEquals != null) {
+    filter.textEquals = parseText(where.textEquals, "where.textEquals", limits.maxTextLength);
+  }
+  if (where.idIn != null) filter.idIn = parseThingIds(where.idIn, "where.idIn", limits.maxDeleteIds);
   if (Object.keys(filter).length === 0) {
     throw badUserInput("where needs at least one of textContains, textEquals, idIn", { argumentName: "where" });
   }
