@@ -26,7 +26,10 @@ export interface AppOptions {
   /** The opened database: its client and the SQL spellings of its provider travel together. */
   database: Pick<Database, "prisma" | "dialect">;
   logger: Logger;
-  config: Pick<Config, "maxDeleteIds" | "maxCreateTexts" | "maxTextLength" | "maxBodyBytes" | "graphiql" | "introspection"> & {
+  config: Pick<
+    Config,
+    "maxDeleteIds" | "maxCreateTexts" | "maxTextLength" | "maxBodyBytes" | "graphiql" | "introspection"
+  > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
   authenticate: Authenticate;

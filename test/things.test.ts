@@ -159,7 +159,8 @@ describe("text bounds", () => {
     server.sql.length = 0;
     const result = await send();
     expect(result.errors?.[0]?.message).toContain(argumentName);
-    await expectRefusedBeforeSql(result, { code: "BAD_USER_INPUT", argumentName, maxLength: MAX_TEXT_LENGTH }, rowsBefore);
+    const extensions = { code: "BAD_USER_INPUT", argumentName, maxLength: MAX_TEXT_LENGTH };
+    await expectRefusedBeforeSql(result, extensions, rowsBefore);
     expect(kept).toHaveLength(2);
   });
 

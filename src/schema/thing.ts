@@ -89,7 +89,7 @@ builder.mutationFields((t) => ({
     type: CreateThingsPayload,
     authScopes: { scope: "things:write" },
     description:
-      "Creates one Thing per text, atomically: at most MAX_CREATE_TEXTS texts, each at most MAX_TEXT_LENGTH code points.",
+      "Creates one Thing per text, atomically: at most MAX_CREATE_TEXTS texts of at most MAX_TEXT_LENGTH code points.",
     args: { texts: t.arg.stringList({ required: true }) },
     resolve: async (_root, { texts }, context) => {
       const things = await context.creates.many(parseTexts(texts, "texts", context));

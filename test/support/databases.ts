@@ -99,7 +99,8 @@ function openSqlite(file: string): RawDatabase {
   const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
   const refuse = (operation: "DELETE" | "INSERT", condition: string) => {
     const name = `refuse_${operation.toLowerCase()}_${++triggers}`;
-    db.exec(`CREATE TRIGGER ${name} BEFORE ${operation} ON "Thing" WHEN ${condition} BEGIN SELECT RAISE(ABORT, 'protected'); END`);
+    const raise = "BEGIN SELECT RAISE(ABORT, 'protected'); END";
+    db.exec(`CREATE TRIGGER ${name} BEFORE ${operation} ON "Thing" WHEN ${condition} ${raise}`);
     return async () => void db.exec(`DROP TRIGGER ${name}`);
   };
   return {
@@ -125,7 +126,8 @@ async function openPostgres(url: string): Promise<RawDatabase> {
     const name = `refuse_${operation.toLowerCase()}_${++triggers}`;
     await client.query(
       `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
-        `IF ${rowCondition(row, record, pg.escapeLiteral)} THEN RAISE EXCEPTION 'protected'; END IF; RETURN ${record}; END $$`,
+        `IF ${rowCondition(row, record, pg.escapeLiteral)} THEN RAISE EXCEPTION 'protected'; END IF; ` +
+        `RETURN ${record}; END $$`,
     );
     await client.query(`CREATE TRIGGER ${name} BEFORE ${operation} ON "Thing" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
     return async () => void (await client.query(`DROP TRIGGER ${name} ON "Thing"; DROP FUNCTION ${name}()`));
