@@ -75,6 +75,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Most distinct ids (and rows) one request may delete, over all its delete calls. */
   maxDeleteIds: number;
+  /** Most texts one createThings call may create (MAX_CREATE_TEXTS); more: TOO_MANY_TEXTS. */
+  maxCreateTexts: number;
+  /** Most Unicode code points in one text, created or in a `where` (MAX_TEXT_LENGTH); longer: BAD_USER_INPUT. */
+  maxTextLength: number;
   /** NODE_ENV=production: stricter defaults, and no start without authentication configured. */
   production: boolean;
   auth: AuthConfig;
@@ -273,6 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: readInteger(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     logLevel: readChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     maxDeleteIds: readInteger(env, "MAX_DELETE_IDS", 100_000, 1, 10_000_000),
+    maxCreateTexts: readInteger(env, "MAX_CREATE_TEXTS", 10_000, 1, 1_000_000),
+    maxTextLength: readInteger(env, "MAX_TEXT_LENGTH", 10_000, 1, 1_000_000),
     production,
     auth: {
       apiKeys: readApiKeys(env),

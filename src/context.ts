@@ -4,12 +4,17 @@ import type { YogaInitialContext } from "graphql-yoga";
 import type { Principal } from "./auth/tokens.ts";
 import type { Events } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { ThingCreates } from "./db/thing-creates.ts";
 import type { ThingDeletes } from "./db/thing-deletes.ts";
 
 export interface AppServices {
   prisma: PrismaClient;
   deletes: ThingDeletes;
+  creates: ThingCreates;
   events: Events;
+  /** MAX_CREATE_TEXTS and MAX_TEXT_LENGTH, checked by src/schema/text.ts. */
+  maxCreateTexts: number;
+  maxTextLength: number;
   readsRequireAuth: boolean;
 }
 

@@ -8,6 +8,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /** The request's delete fields could remove more rows than MAX_DELETE_IDS (`extensions.max`, `.requested`). */
   TOO_MANY_IDS: "TOO_MANY_IDS",
+  /** createThings got more texts than MAX_CREATE_TEXTS; `extensions.max` says how many are allowed. */
+  TOO_MANY_TEXTS: "TOO_MANY_TEXTS",
   /** More rows match than the call allows; `extensions.matched` and `extensions.atMost` say how many. */
   TOO_MANY_ROWS: "TOO_MANY_ROWS",
   /** deleteAllThings' expectedCount is not the current row count, given in `extensions.actualCount`. */

@@ -19,13 +19,17 @@ import { readinessPlugin, type ReadinessCheck } from "./http/readiness.ts";
 import { requestErrorCodesPlugin } from "./plugins/use-error-codes.ts";
 import { requestLogPlugin } from "./plugins/use-request-log.ts";
 import { schema } from "./schema/index.ts";
+import { ThingCreates } from "./db/thing-creates.ts";
 import { ThingDeletes } from "./db/thing-deletes.ts";
 
 export interface AppOptions {
   /** The opened database: its client and the SQL spellings of its provider travel together. */
   database: Pick<Database, "prisma" | "dialect">;
   logger: Logger;
-  config: Pick<Config, "maxDeleteIds" | "maxBodyBytes" | "graphiql" | "introspection" | "events"> & {
+  config: Pick<
+    Config,
+    "maxDeleteIds" | "maxCreateTexts" | "maxTextLength" | "maxBodyBytes" | "graphiql" | "introspection" | "events"
+  > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
   authenticate: Authenticate;
@@ -47,7 +51,10 @@ export function createApp({ database, logger, config, authenticate, graphiqlHead
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
+    creates: new ThingCreates(database.prisma, database.dialect),
     events: events ?? createEvents({ limits: config.events, logger }),
+    maxCreateTexts: config.maxCreateTexts,
+    maxTextLength: config.maxTextLength,
     readsRequireAuth: config.auth.readsRequireAuth,
   };
   return createYoga({

@@ -120,3 +120,116 @@ describe("hostile requests", () => {
     await tableMatchesModel();
   }, 300_000);
 });
+
+describe("arbitrary texts", () => {
+  const MAX_TEXT_LENGTH = 12;
+  const MAX_CREATE_TEXTS = 4;
+  const TEXT_RUNS = 500;
+  let textServer: TestServer;
+  /** What this server's table must hold: id → text. */
+  const stored = new Map<number, string>();
+  beforeAll(async () => {
+    textServer = await startTestServer({
+      env: { MAX_TEXT_LENGTH: String(MAX_TEXT_LENGTH), MAX_CREATE_TEXTS: String(MAX_CREATE_TEXTS) },
+    });
+    const texts = ["legit \ufffd char", "\ufffd", "a😀b"];
+    (await textServer.seed(texts)).forEach((id, i) => stored.set(id, texts[i]!));
+  });
+  afterAll(() => textServer.close());
+
+  // Code units a text can be made of: lone surrogate halves and NUL among plain, astral and replacement characters.
+  const unit = fc.oneof(
+    fc.constantFrom("a", "b", " ", "\ufffd", "\u0000", "\ud800", "\udbff", "\udc00", "\udfff", "😀", "%", "_"),
+    fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  );
+  const text = fc.oneof(
+    fc.string({ unit, maxLength: MAX_TEXT_LENGTH + 2 }),
+    fc.string({ unit, minLength: MAX_TEXT_LENGTH - 1, maxLength: 2 * MAX_TEXT_LENGTH + 1 }),
+  );
+
+  /** The rules of src/schema/text.ts, written independently: code points, none of them NUL or a surrogate. */
+  const storable = (value: string) => {
+    const codePoints = Array.from(value, (char) => char.codePointAt(0)!);
+    return codePoints.length <= MAX_TEXT_LENGTH && codePoints.every((cp) => cp !== 0 && (cp < 0xd800 || cp > 0xdfff));
+  };
+  const idsWhere = (matches: (stored: string) => boolean) =>
+    [...stored].filter(([, value]) => matches(value)).map(([id]) => String(id)).sort((a, b) => Number(a) - Number(b));
+
+  const call = fc.oneof(
+    fc.record({ kind: fc.constant("createThing" as const), texts: fc.tuple(text) }),
+    fc.record({
+      kind: fc.constant("createThings" as const),
+      texts: fc.array(text, { maxLength: MAX_CREATE_TEXTS + 1 }),
+    }),
+    fc.record({ kind: fc.constant("textContains" as const), texts: fc.tuple(text) }),
+    fc.record({ kind: fc.constant("textEquals" as const), texts: fc.tuple(text) }),
+  );
+  const deleteWhere = (field: string, dryRun: boolean) =>
+    `mutation ($needle: String!) { deleteThingsWhere(where: { ${field}: $needle }, atMost: 1000, dryRun: ${dryRun}) ` +
+    "{ deletedIds } }";
+  const QUERIES = {
+    createThing: "mutation ($text: String!) { createThing(text: $text) { id text } }",
+    createThings: "mutation ($texts: [String!]!) { createThings(texts: $texts) { things { id text } } }",
+    // A dry run, so textContains checks matching without emptying the table; textEquals really deletes.
+    textContains: deleteWhere("textContains", true),
+    textEquals: deleteWhere("textEquals", false),
+  };
+
+  interface TextReply {
+    data?: {
+      createThing?: { id: string; text: string };
+      createThings?: { things: { id: string; text: string }[] };
+      deleteThingsWhere?: { deletedIds: string[] };
+    } | null;
+    errors?: { extensions?: { code?: unknown } }[];
+  }
+
+  it(`are stored exactly or refused with a code, and filters match exactly (${TEXT_RUNS} runs)`, async () => {
+    let textRun = 0;
+    await fc.assert(
+      fc.asyncProperty(call, async ({ kind, texts }) => {
+        const [first = ""] = texts;
+        let variables: Record<string, unknown> = { needle: first };
+        if (kind === "createThings") variables = { texts };
+        if (kind === "createThing") variables = { text: first };
+        const response = await textServer.app.fetch("http://yoga/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${TEST_API_KEY}` },
+          body: JSON.stringify({ query: QUERIES[kind], variables }),
+        });
+        expect(response.status).toBe(200);
+        const reply = JSON.parse(await response.text()) as TextReply;
+        const valid =
+          texts.every(storable) &&
+          (kind !== "createThings" || texts.length <= MAX_CREATE_TEXTS) &&
+          (kind !== "textContains" || first !== "");
+        if (!valid) {
+          expect(reply.data).toBeNull();
+          expect(reply.errors?.map((error) => error.extensions?.code)).toEqual([
+            expect.stringMatching(/^(BAD_USER_INPUT|TOO_MANY_TEXTS)$/),
+          ]);
+        } else {
+          expect(reply.errors).toBeUndefined();
+          const created = reply.data?.createThings?.things ?? (reply.data?.createThing ? [reply.data.createThing] : []);
+          if (kind.startsWith("create")) expect(created.map((thing) => thing.text)).toEqual(texts);
+          for (const thing of created) stored.set(Number(thing.id), thing.text);
+          const matched = reply.data?.deleteThingsWhere?.deletedIds;
+          if (kind === "textContains") expect(matched).toEqual(idsWhere((value) => value.includes(first)));
+          if (kind === "textEquals") {
+            expect(matched).toEqual(idsWhere((value) => value === first));
+            for (const id of matched ?? []) stored.delete(Number(id));
+          }
+        }
+        if (++textRun % 25 === 0) await textTableMatches();
+      }),
+      { numRuns: TEXT_RUNS },
+    );
+    await textTableMatches();
+  }, 300_000);
+
+  async function textTableMatches(): Promise<void> {
+    const rows = await textServer.things();
+    expect(new Map(rows.map((row) => [row.id, row.text]))).toEqual(stored);
+  }
+});

@@ -1,13 +1,21 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+import { CREATE_CHUNK_SIZE } from "../src/db/thing-creates.ts";
+import { MAX_PAGE_SIZE } from "../src/schema/thing.ts";
 import {
   CreateThingDocument,
   CreateThingsDocument,
   DeleteThingsDocument,
+  DeleteThingsWhereDocument,
   ThingByIdDocument,
   ThingCountDocument,
   ThingsPageDocument,
 } from "./gql/graphql.ts";
-import { AUDIT_INSERT, expectedSql, startTestServer, type TestServer } from "./support/server.ts";
+import { AUDIT_INSERT, dataStatements, expectedSql, startTestServer, type TestServer } from "./support/server.ts";
+
+/** The defaults the test server runs with. */
+const { maxCreateTexts: MAX_CREATE_TEXTS, maxTextLength: MAX_TEXT_LENGTH } = loadConfig({});
 
 let server: TestServer;
 beforeAll(async () => {
@@ -109,4 +117,164 @@ describe("deleteThings", () => {
       expect(await server.things()).toEqual(kept);
     },
   );
+});
+
+/** What every refused call must leave behind: no statement sent, the table as it was. */
+async function expectRefusedBeforeSql(
+  result: { errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  extensions: Record<string, unknown>,
+  rowsBefore: readonly { id: number; text: string }[] = [],
+): Promise<void> {
+  expect(result.errors?.[0]?.extensions).toMatchObject(extensions);
+  expect(server.sql).toEqual([]);
+  expect(await server.things()).toEqual(rowsBefore);
+}
+
+describe("text bounds", () => {
+  const tooLong = "x".repeat(MAX_TEXT_LENGTH + 1);
+
+  it(`refuses more than MAX_CREATE_TEXTS (${MAX_CREATE_TEXTS}) texts with TOO_MANY_TEXTS, inserting nothing`, async () => {
+    const texts = Array.from({ length: MAX_CREATE_TEXTS + 1 }, (_, i) => `t${i}`);
+    const result = await server.execute(CreateThingsDocument, { texts });
+    expect(result.data).toBeNull();
+    await expectRefusedBeforeSql(result, { code: "TOO_MANY_TEXTS", max: MAX_CREATE_TEXTS, argumentName: "texts" });
+  });
+
+  it.each([
+    ["createThing's text", "text", () => server.execute(CreateThingDocument, { text: tooLong })],
+    ["one of createThings' texts", "texts[1]", () => server.execute(CreateThingsDocument, { texts: ["ok", tooLong] })],
+    [
+      "deleteThingsWhere's textContains",
+      "where.textContains",
+      () => server.execute(DeleteThingsWhereDocument, { where: { textContains: tooLong }, atMost: 10 }),
+    ],
+    [
+      "deleteThingsWhere's textEquals",
+      "where.textEquals",
+      () => server.execute(DeleteThingsWhereDocument, { where: { textEquals: tooLong }, atMost: 10 }),
+    ],
+  ])(`refuses %s longer than MAX_TEXT_LENGTH with BAD_USER_INPUT naming %s, before any SQL`, async (_name, argumentName, send) => {
+    const kept = await server.seed([tooLong.slice(1), tooLong]);
+    const rowsBefore = await server.things();
+    server.sql.length = 0;
+    const result = await send();
+    expect(result.errors?.[0]?.message).toContain(argumentName);
+    const extensions = { code: "BAD_USER_INPUT", argumentName, maxLength: MAX_TEXT_LENGTH };
+    await expectRefusedBeforeSql(result, extensions, rowsBefore);
+    expect(kept).toHaveLength(2);
+  });
+
+  it("counts the length in code points: MAX_TEXT_LENGTH emoji are stored exactly, one more is refused", async () => {
+    const longest = "😀".repeat(MAX_TEXT_LENGTH);
+    const created = await server.execute(CreateThingDocument, { text: longest });
+    expect(created.errors).toBeUndefined();
+    const refused = await server.execute(CreateThingDocument, { text: `${longest}😀` });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentName: "text" });
+    expect(await server.things()).toEqual([{ id: Number(created.data!.createThing.id), text: longest }]);
+  });
+
+  const unstorable = [
+    ["a lone high surrogate", "half \ud800 pair"],
+    ["a lone low surrogate", "\udc00 at the start"],
+    ["a high surrogate at the end", "ends in \udbff"],
+    ["a NUL character", "nul \u0000 byte"],
+  ];
+  describe.each(unstorable)("a text with %s", (_name, bad) => {
+    it.each([
+      ["createThing", () => server.execute(CreateThingDocument, { text: bad })],
+      ["createThings", () => server.execute(CreateThingsDocument, { texts: ["fine", bad] })],
+      ["textContains", () => server.execute(DeleteThingsWhereDocument, { where: { textContains: bad }, atMost: 10 })],
+      ["textEquals", () => server.execute(DeleteThingsWhereDocument, { where: { textEquals: bad }, atMost: 10 })],
+    ])("is refused by %s with BAD_USER_INPUT before any SQL", async (_operation, send) => {
+      await server.seed([bad.replace(/[\ud800-\udfff\0]/g, "\ufffd"), "fine"]);
+      const rowsBefore = await server.things();
+      server.sql.length = 0;
+      await expectRefusedBeforeSql(await send(), { code: "BAD_USER_INPUT" }, rowsBefore);
+    });
+  });
+
+  it("does not delete a row with U+FFFD for a where holding a lone surrogate", async () => {
+    await server.seed(["legit \ufffd replacement char"]);
+    const rowsBefore = await server.things();
+    server.sql.length = 0;
+    const result = await server.execute(DeleteThingsWhereDocument, {
+      where: { textContains: "legit \ud800 replacement" },
+      atMost: 10,
+    });
+    expect(result.data).toBeNull();
+    await expectRefusedBeforeSql(result, { code: "BAD_USER_INPUT", argumentName: "where.textContains" }, rowsBefore);
+  });
+});
+
+/** Resolves once `histogram` has recorded one more event-loop delay sample. */
+async function nextDelaySample(histogram: IntervalHistogram): Promise<void> {
+  const count = histogram.count;
+  while (histogram.count === count) await new Promise(setImmediate);
+}
+
+describe("createThings in chunks", () => {
+  it(`sends ceil(n / ${CREATE_CHUNK_SIZE}) INSERTs in ONE transaction and returns the Things in order`, async () => {
+    const texts = Array.from({ length: 2 * CREATE_CHUNK_SIZE + 1 }, (_, i) => `chunked ${i}`);
+    const result = await server.execute(CreateThingsDocument, { texts });
+    expect(server.sql.map((statement) => statement.sql)).toEqual([
+      "BEGIN",
+      ...Array.from({ length: 3 }, () => expect.stringMatching(/^INSERT INTO .*Thing/)),
+      "COMMIT",
+    ]);
+    const rows = await server.things();
+    expect(rows.map((row) => row.text)).toEqual(texts);
+    expect(result.data?.createThings).toEqual({
+      count: texts.length,
+      things: rows.map((row) => ({ id: String(row.id), text: row.text })),
+    });
+  });
+
+  it("keeps the event loop free during the largest allowed create: no delay near one unchunked INSERT's", async () => {
+    // Short texts: the cost under test is per row (Prisma's, the driver's); parsing and printing a big body costs
+    // the same for any field and is bounded by MAX_BODY_BYTES instead.
+    const texts = Array.from({ length: MAX_CREATE_TEXTS }, (_, i) => `loop ${i}`);
+    // Once before measuring, as a running server has: a cold first call spends its longest turns compiling.
+    await server.execute(CreateThingsDocument, { texts });
+    await server.clear();
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    // The histogram's first tick only starts the clock, and a delay is recorded at the tick after it: wait for a
+    // recorded tick before the request, and for one more after it, or a request that never yields goes unseen.
+    await nextDelaySample(delay);
+    const result = await server.execute(CreateThingsDocument, { texts });
+    await nextDelaySample(delay);
+    delay.disable();
+    expect(result.data?.createThings.count).toBe(MAX_CREATE_TEXTS);
+    expect(await server.things()).toHaveLength(MAX_CREATE_TEXTS);
+    expect(delay.max / 1e6).toBeLessThan(200);
+  });
+
+  it("rolls every chunk back when a late chunk fails, leaving nothing inserted", async () => {
+    const texts = Array.from({ length: 3 * CREATE_CHUNK_SIZE }, (_, i) => `atomic ${i}`);
+    const allowInsert = await server.refuseInsertOf({ text: texts.at(-1)! });
+    try {
+      const result = await server.execute(CreateThingsDocument, { texts });
+      expect(result.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(dataStatements(server.sql).filter((sql) => sql.startsWith("INSERT"))).toHaveLength(3);
+      expect(await server.things()).toEqual([]);
+    } finally {
+      await allowInsert();
+    }
+  });
+});
+
+describe("page size", () => {
+  it(`refuses first or last above ${MAX_PAGE_SIZE} with BAD_USER_INPUT before any SQL, and serves ${MAX_PAGE_SIZE}`, async () => {
+    await server.seed(Array.from({ length: MAX_PAGE_SIZE + 1 }, (_, i) => `p${i}`));
+    server.sql.length = 0;
+    const tooBig = await server.execute(ThingsPageDocument, { first: MAX_PAGE_SIZE + 1 });
+    expect(tooBig.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentName: "first" });
+    const last = await server.post({ query: `{ things(last: ${MAX_PAGE_SIZE + 1}, before: "x") { totalCount } }` });
+    expect(last.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT" });
+    expect(server.sql).toEqual([]);
+
+    const page = await server.execute(ThingsPageDocument, { first: MAX_PAGE_SIZE });
+    expect(page.data?.things.edges).toHaveLength(MAX_PAGE_SIZE);
+    expect(page.data?.things.pageInfo.hasNextPage).toBe(true);
+  });
 });

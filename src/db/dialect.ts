@@ -7,6 +7,8 @@ export interface SqlDialect {
   inIds(column: Prisma.Sql, ids: readonly number[]): Prisma.Sql;
   /** Case-sensitive substring test, the same on every database (`%` and `_` are plain characters). */
   contains(column: Prisma.Sql, needle: string): Prisma.Sql;
+  /** A SELECT of the texts as rows of one column, in their order, bound as ONE parameter. */
+  textRows(texts: readonly string[]): Prisma.Sql;
   /** Prisma's deleteMany splits longer `in` lists into several statements; up to this many it sends one. */
   deleteManyMaxIds: number;
 }
@@ -15,6 +17,7 @@ export const sqliteDialect: SqlDialect = {
   // SQLite has no array type: the ids travel as one JSON text.
   inIds: (column, ids) => Prisma.sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
   contains: (column, needle) => Prisma.sql`instr(${column}, ${needle}) > 0`,
+  textRows: (texts) => Prisma.sql`SELECT value FROM json_each(${JSON.stringify(texts)}) ORDER BY key`,
   deleteManyMaxIds: 999,
 };
 
@@ -23,6 +26,8 @@ export const postgresDialect: SqlDialect = {
   // `IN (SELECT unnest(…))`, and PostgreSQL 14+ hashes a large ANY array, so it stays linear.
   inIds: (column, ids) => Prisma.sql`${column} = ANY(${ids}::int[])`,
   contains: (column, needle) => Prisma.sql`strpos(${column}, ${needle}) > 0`,
+  textRows: (texts) =>
+    Prisma.sql`SELECT text FROM unnest(${texts}::text[]) WITH ORDINALITY AS texts(text, position) ORDER BY position`,
   // Measured by logging Prisma 7.10's SQL: 32766 ids are one DELETE, 32767 become BEGIN + two DELETEs + COMMIT.
   deleteManyMaxIds: 32_766,
 };

@@ -8,6 +8,7 @@ import type { DeleteOutcome, ThingFilter } from "../db/thing-deletes.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { parseThingIds } from "./ids.ts";
 import { selectsAny } from "./selection.ts";
+import { parseText } from "./text.ts";
 
 const ID_FIELDS = ["deletedIds", "notFoundIds"] as const;
 
@@ -134,7 +135,7 @@ builder.mutationFields((t) => {
       ),
       resolve: async (_root, args, context) => {
         const atMost = requireRowCount(args.atMost, "atMost");
-        const filter = parseFilter(args.where);
+        const filter = parseFilter(args.where, context);
         const outcome = await context.deletes
           .matching(filter, atMost, { dryRun: args.dryRun, subject: subjectOf(context) })
           .catch(throwAsClientError);
@@ -167,8 +168,11 @@ interface ThingWhereArgs {
   idIn?: readonly (string | number | bigint)[] | null;
 }
 
-/** An empty filter would mean "everything": that is deleteAllThings' job, so it is refused here. */
-function parseFilter(where: ThingWhereArgs): ThingFilter {
+/**
+ * An empty filter would mean "everything": that is deleteAllThings' job, so it is refused here. Strings get the
+ * same checks as the texts they are compared with (parseText), so a filter can only match what it says.
+ */
+function parseFilter(where: ThingWhereArgs, limits: Pick<AppContext, "maxTextLength">): ThingFilter {
   const filter: ThingFilter = {};
   if (where.textContains != null) {
     if (where.textContains === "") {
@@ -176,9 +180,11 @@ function parseFilter(where: ThingWhereArgs): ThingFilter {
         argumentName: "where.textContains",
       });
     }
-    filter.textContains = where.textContains;
+    filter.textContains = parseText(where.textContains, "where.textContains", limits.maxTextLength);
   }
-  if (where.textEquals != null) filter.textEquals = where.textEquals;
+  if (where.textEquals != null) {
+    filter.textEquals = parseText(where.textEquals, "where.textEquals", limits.maxTextLength);
+  }
   if (where.idIn != null) filter.idIn = parseThingIds(where.idIn, "where.idIn");
   if (Object.keys(filter).length === 0) {
     throw badUserInput("where needs at least one of textContains, textEquals, idIn", { argumentName: "where" });

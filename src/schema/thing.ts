@@ -1,9 +1,30 @@
 // The Thing type with the queries and mutations that belong to it.
 import { builder } from "../builder.ts";
 import { withinIdRange } from "../db/id-range.ts";
+import { badUserInput } from "../errors.ts";
 import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
 import { parseThingId } from "./ids.ts";
+import { parseText, parseTexts } from "./text.ts";
+
+/**
+ * Most Things one page of `things` may hold: Pothos' default cap, made explicit. Pothos would silently shorten a
+ * longer page; refusing it tells the client its `first`/`last` was not honoured.
+ */
+export const MAX_PAGE_SIZE = 100;
+
+function requirePageSize(args: { first?: number | null; last?: number | null }): void {
+  for (const argumentName of ["first", "last"] as const) {
+    const value = args[argumentName];
+    if (value != null && value > MAX_PAGE_SIZE) {
+      throw badUserInput(`${argumentName} must not exceed ${MAX_PAGE_SIZE}, got ${value}`, {
+        argumentName,
+        value,
+        max: MAX_PAGE_SIZE,
+      });
+    }
+  }
+}
 
 const ThingObject = builder.prismaObject("Thing", {
   description: "An item a user can select and delete in bulk.",
@@ -43,8 +64,12 @@ builder.queryFields((t) => ({
     type: "Thing",
     authScopes: { reader: true },
     cursor: "id",
-    description: "All Things, oldest first, as a Relay connection.",
-    resolve: (query, _root, _args, { prisma }) => prisma.thing.findMany({ ...query, orderBy: { id: "asc" } }),
+    maxSize: MAX_PAGE_SIZE,
+    description: `All Things, oldest first, as a Relay connection; \`first\`/\`last\` at most ${MAX_PAGE_SIZE}.`,
+    resolve: (query, _root, args, { prisma }) => {
+      requirePageSize(args);
+      return prisma.thing.findMany({ ...query, orderBy: { id: "asc" } });
+    },
     totalCount: (_root, _args, { prisma }) => prisma.thing.count(),
   }),
   thingCount: t.int({
@@ -60,20 +85,21 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "things:write" },
     args: { text: t.arg.string({ required: true }) },
     extensions: DELETES_NOTHING,
-    resolve: (query, _root, args, { prisma }) =>
-      withinIdRange(() => prisma.thing.create({ ...query, data: { text: args.text } })),
+    resolve: (query, _root, args, { prisma, maxTextLength }) =>
+      withinIdRange(() =>
+        prisma.thing.create({ ...query, data: { text: parseText(args.text, "text", maxTextLength) } }),
+      ),
   }),
   createThings: t.field({
     type: CreateThingsPayload,
     authScopes: { scope: "things:write" },
-    description: "Creates one Thing per text in a single INSERT.",
+    description:
+      "Creates one Thing per text, atomically: at most MAX_CREATE_TEXTS texts of at most MAX_TEXT_LENGTH code points.",
     args: { texts: t.arg.stringList({ required: true }) },
     extensions: DELETES_NOTHING,
-    resolve: async (_root, { texts }, { prisma }) => {
-      if (texts.length === 0) return { count: 0, things: [] };
-      const things = await withinIdRange(() =>
-        prisma.thing.createManyAndReturn({ data: texts.map((text) => ({ text })) }),
-      );
+    resolve: async (_root, { texts }, context) => {
+      const parsed = parseTexts(texts, "texts", context);
+      const things = await withinIdRange(() => context.creates.many(parsed));
       return { count: things.length, things };
     },
   }),

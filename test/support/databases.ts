@@ -45,7 +45,9 @@ export interface RawDatabase {
   /** Deletes every Thing. */
   clear(): Promise<void>;
   /** Makes the database refuse to delete the matching row (a trigger raising an error); returns the undo. */
-  refuseDeleteOf(row: { id: number } | { text: string }): Promise<() => Promise<void>>;
+  refuseDeleteOf(row: RowMatch): Promise<() => Promise<void>>;
+  /** Makes the database refuse to insert a row with this text (a trigger raising an error); returns the undo. */
+  refuseInsertOf(row: { text: string }): Promise<() => Promise<void>>;
   /** Rows of the delete audit, oldest first. */
   audit(): Promise<AuditRow[]>;
   /** Sets the id sequence (sqlite_sequence, or the serial's sequence) so that the next Thing gets `id + 1`. */
@@ -78,7 +80,15 @@ export async function createScratchDatabase(provider: DatabaseProvider = testPro
   };
 }
 
+/** Which row a refusing trigger protects. */
+export type RowMatch = { id: number } | { text: string };
+
 let triggers = 0;
+
+/** The trigger's condition on `row` (SQLite's old/new, PostgreSQL's OLD/NEW), with `quote` making a SQL literal. */
+function rowCondition(row: RowMatch, record: string, quote: (text: string) => string): string {
+  return "id" in row ? `${record}.id = ${Number(row.id)}` : `${record}.text = ${quote(row.text)}`;
+}
 
 export async function openRawDatabase(url: string): Promise<RawDatabase> {
   return url.startsWith("file:") ? openSqlite(url.slice("file:".length)) : openPostgres(url);
@@ -88,16 +98,19 @@ function openSqlite(file: string): RawDatabase {
   const db = new BetterSqlite3(file);
   const insert = db.prepare<[string], { id: number }>(`INSERT INTO "Thing" ("text") VALUES (?) RETURNING "id"`);
   const seed = db.transaction((texts: readonly string[]) => texts.map((text) => insert.get(text)!.id));
+  const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  const refuse = (operation: "DELETE" | "INSERT", condition: string) => {
+    const name = `refuse_${operation.toLowerCase()}_${++triggers}`;
+    const raise = "BEGIN SELECT RAISE(ABORT, 'protected'); END";
+    db.exec(`CREATE TRIGGER ${name} BEFORE ${operation} ON "Thing" WHEN ${condition} ${raise}`);
+    return async () => void db.exec(`DROP TRIGGER ${name}`);
+  };
   return {
     things: async () => db.prepare<[], Thing>(`SELECT "id", "text" FROM "Thing" ORDER BY "id"`).all(),
     seed: async (texts) => seed(texts),
     clear: async () => void db.exec(`DELETE FROM "Thing"`),
-    refuseDeleteOf: async (row) => {
-      const name = `refuse_delete_${++triggers}`;
-      const condition = "id" in row ? `old.id = ${Number(row.id)}` : `old.text = '${row.text.replaceAll("'", "''")}'`;
-      db.exec(`CREATE TRIGGER ${name} BEFORE DELETE ON "Thing" WHEN ${condition} BEGIN SELECT RAISE(ABORT, 'protected'); END`);
-      return async () => void db.exec(`DROP TRIGGER ${name}`);
-    },
+    refuseDeleteOf: async (row) => refuse("DELETE", rowCondition(row, "old", quote)),
+    refuseInsertOf: async (row) => refuse("INSERT", rowCondition(row, "new", quote)),
     // SQLite stores booleans as 0/1.
     audit: async () =>
       db.prepare<[], AuditRow>(AUDIT_QUERY).all().map((row) => ({ ...row, dryRun: Boolean(row.dryRun) })),
@@ -115,6 +128,18 @@ function openSqlite(file: string): RawDatabase {
 async function openPostgres(url: string): Promise<RawDatabase> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // PostgreSQL triggers run a function; it raises for the protected row and lets every other row go on (a BEFORE
+  // trigger returning the row it was given).
+  const refuse = async (operation: "DELETE" | "INSERT", record: "OLD" | "NEW", row: RowMatch) => {
+    const name = `refuse_${operation.toLowerCase()}_${++triggers}`;
+    await client.query(
+      `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
+        `IF ${rowCondition(row, record, pg.escapeLiteral)} THEN RAISE EXCEPTION 'protected'; END IF; ` +
+        `RETURN ${record}; END $$`,
+    );
+    await client.query(`CREATE TRIGGER ${name} BEFORE ${operation} ON "Thing" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    return async () => void (await client.query(`DROP TRIGGER ${name} ON "Thing"; DROP FUNCTION ${name}()`));
+  };
   return {
     things: async () => (await client.query<Thing>(`SELECT "id", "text" FROM "Thing" ORDER BY "id"`)).rows,
     // unnest keeps the array's order and nextval() is taken row by row, so the ids ascend in the order of `texts`.
@@ -123,17 +148,8 @@ async function openPostgres(url: string): Promise<RawDatabase> {
         .map((row) => row.id)
         .sort((a, b) => a - b),
     clear: async () => void (await client.query(`DELETE FROM "Thing"`)),
-    refuseDeleteOf: async (row) => {
-      // PostgreSQL triggers run a function; it raises for the protected row and lets every other row go.
-      const name = `refuse_delete_${++triggers}`;
-      const condition = "id" in row ? `OLD.id = ${Number(row.id)}` : `OLD.text = ${pg.escapeLiteral(row.text)}`;
-      await client.query(
-        `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
-          `IF ${condition} THEN RAISE EXCEPTION 'protected'; END IF; RETURN OLD; END $$`,
-      );
-      await client.query(`CREATE TRIGGER ${name} BEFORE DELETE ON "Thing" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
-      return async () => void (await client.query(`DROP TRIGGER ${name} ON "Thing"; DROP FUNCTION ${name}()`));
-    },
+    refuseDeleteOf: (row) => refuse("DELETE", "OLD", row),
+    refuseInsertOf: (row) => refuse("INSERT", "NEW", row),
     audit: async () => (await client.query<AuditRow>(AUDIT_QUERY)).rows,
     setLastThingId: async (id) => void (await client.query(`SELECT setval('"Thing_id_seq"', $1)`, [id])),
     exec: async (sql) => void (await client.query(sql)),

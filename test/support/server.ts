@@ -50,6 +50,8 @@ export interface TestServer {
   clear(): Promise<void>;
   /** Makes the database refuse to delete one row (a trigger); returns the undo. */
   refuseDeleteOf: RawDatabase["refuseDeleteOf"];
+  /** Makes the database refuse to insert a row with this text (a trigger); returns the undo. */
+  refuseInsertOf: RawDatabase["refuseInsertOf"];
   /** The raw connection, for what the methods above do not cover. */
   raw: RawDatabase;
   /** Opens a GraphQL subscription over SSE, as a browser would. */
@@ -235,6 +237,7 @@ export async function startTestServer({
     audit: () => raw.audit(),
     clear: () => raw.clear(),
     refuseDeleteOf: (row) => raw.refuseDeleteOf(row),
+    refuseInsertOf: (row) => raw.refuseInsertOf(row),
     subscribe: (document) => subscribe((url, init) => app.fetch(url, init), "http://yoga/graphql", document),
     things: () => raw.things(),
     close: async () => {
