@@ -1,7 +1,8 @@
 // The Thing type with the queries and mutations that belong to it.
 import { builder } from "../builder.ts";
 import type { Thing } from "../generated/prisma/client.ts";
-import { parseThingId } from "./ids.ts";
+import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
+import { MAX_THING_ID, parseThingId } from "./ids.ts";
 
 const ThingObject = builder.prismaObject("Thing", {
   description: "An item a user can select and delete in bulk.",
@@ -41,6 +42,11 @@ builder.queryFields((t) => ({
     type: "Thing",
     authScopes: { reader: true },
     cursor: "id",
+    // Cursors carry a Thing id; a forged one is BAD_USER_INPUT before Prisma sees it (src/schema/cursors.ts).
+    extensions: {
+      [CURSOR_VALUE_EXTENSION]: (value: unknown) =>
+        typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_THING_ID,
+    },
     description: "All Things, oldest first, as a Relay connection.",
     resolve: (query, _root, _args, { prisma }) => prisma.thing.findMany({ ...query, orderBy: { id: "asc" } }),
     totalCount: (_root, _args, { prisma }) => prisma.thing.count(),
