@@ -8,7 +8,7 @@ import { dataStatements, startTestServer, type TestServer } from "./support/serv
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 
 /** Cursors no server issued: what `GPC:N:<id>` decodes to is Prisma's cursor value, unchecked by plugin-prisma. */
-export const FORGED_CURSORS = {
+const FORGED_CURSORS = {
   "an infinite id": base64("GPC:N:1e999"),
   "a NaN id": base64("GPC:N:NaN"),
   "an object (deprecated J: tag)": base64("GPC:J:{}"),

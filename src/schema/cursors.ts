@@ -32,7 +32,9 @@ function checkCursor(cursor: unknown, argumentName: string, isValid: CursorValue
   }
 }
 
-function cursorValueTestOf<Types extends SchemaTypes>(fieldConfig: PothosOutputFieldConfig<Types>): CursorValueTest | undefined {
+function cursorValueTestOf<Types extends SchemaTypes>(
+  fieldConfig: PothosOutputFieldConfig<Types>,
+): CursorValueTest | undefined {
   const test: unknown = fieldConfig.extensions?.[CURSOR_VALUE_EXTENSION];
   return typeof test === "function" ? (test as CursorValueTest) : undefined;
 }
