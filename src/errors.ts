@@ -16,6 +16,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** A valid token without the scope this field needs; `extensions.scope` names it. */
   FORBIDDEN: "FORBIDDEN",
+  /** GraphiQL (GET /graphql asking for text/html) requested by a page of another origin; HTTP 403. */
+  CROSS_ORIGIN: "CROSS_ORIGIN",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -97,6 +97,8 @@ export interface TestServerOptions {
   logger?: Logger;
   /** Share another test server's database (its databaseUrl), as a second instance would; by default a fresh one. */
   databaseUrl?: string;
+  /** Headers GraphiQL starts with, as `npm start` pre-fills the development key. */
+  graphiqlHeaders?: Record<string, string>;
 }
 
 export interface Subscription<TData> {
@@ -173,6 +175,7 @@ export async function startTestServer({
   env = {},
   logger = createLogger("silent"),
   databaseUrl: sharedUrl,
+  graphiqlHeaders,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -187,6 +190,7 @@ export async function startTestServer({
   const app = createApp({
     database,
     logger,
+    graphiqlHeaders,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     readiness: databaseReadiness(database.prisma, database.migrations),
   });
