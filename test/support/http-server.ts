@@ -22,14 +22,15 @@ export interface HttpTestServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(): Promise<HttpTestServer> {
+/** `env`: extra environment for loadConfig, e.g. CORS_ORIGINS. */
+export async function startHttpServer(env: Record<string, string> = {}): Promise<HttpTestServer> {
   const directory = mkdtempSync(join(tmpdir(), "things-http-"));
   const file = join(directory, "things.db");
   const database = await openDatabase({ databaseUrl: `file:${file}`, sqliteSynchronous: "NORMAL" });
   const app = createApp({
     database,
     logger: createLogger("silent"),
-    ...(await testAppSettings()),
+    ...(await testAppSettings(env)),
     // GraphiQL starts with the test key, as `npm start` pre-fills the development key.
     graphiqlHeaders: { authorization: `Bearer ${TEST_API_KEY}` },
   });
