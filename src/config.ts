@@ -89,6 +89,8 @@ export interface Config {
   /** Largest request body accepted, in bytes (MAX_BODY_BYTES); larger bodies get HTTP 413. */
   maxBodyBytes: number;
   http: HttpLimits;
+  /** Origins (scheme://host[:port]) whose pages may read responses (CORS_ORIGINS); empty: same origin only. */
+  corsOrigins: string[];
 }
 
 /** Bounds on client connections, so slow or idle clients cannot hold sockets (and memory) without limit. */
@@ -255,6 +257,27 @@ function readHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   return { requestTimeoutMs, headersTimeoutMs, maxConnections: readInteger(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000) };
 }
 
+/** More origins than this is a list nobody reviews; a deployment with that many clients wants a proxy's rules. */
+export const MAX_CORS_ORIGINS = 100;
+
+/** CORS_ORIGINS: `https://app.example.com,http://localhost:5173`. No `*`: any origin reading responses is no list. */
+function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.CORS_ORIGINS ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+  if (entries.length > MAX_CORS_ORIGINS) {
+    throw new ConfigError(`CORS_ORIGINS must list at most ${MAX_CORS_ORIGINS} origins, got ${entries.length}`);
+  }
+  for (const entry of entries) {
+    // Browsers send the origin exactly as scheme://host[:port], lower-case, without a path or default port.
+    const origin = URL.canParse(entry) ? new URL(entry).origin : "null";
+    if (origin !== entry || !/^https?:/.test(origin)) {
+      throw new ConfigError(
+        `CORS_ORIGINS must be comma-separated origins like https://app.example.com (no path, no *), got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   return {
@@ -289,5 +312,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: readBoolean(env, "INTROSPECTION", !production),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     http: readHttpLimits(env),
+    corsOrigins: readCorsOrigins(env),
   };
 }

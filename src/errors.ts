@@ -32,6 +32,8 @@ export const ErrorCode = {
    * it was dropped and missed events, so it should refetch and subscribe again.
    */
   SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
+  /** GraphiQL (GET /graphql asking for text/html) requested by a page of another origin; HTTP 403. */
+  CROSS_ORIGIN: "CROSS_ORIGIN",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,7 +11,8 @@ import { deleteBudgetPlugin } from "./plugins/use-delete-budget.ts";
 import { unexpectedErrorMaskingPlugin } from "./plugins/use-error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
 import type { Database } from "./db/database.ts";
-import { graphiqlOptions, renderOfflineGraphiQL } from "./http/graphiql.ts";
+import { corsPolicy } from "./http/cors.ts";
+import { graphiqlPlugin } from "./http/graphiql.ts";
 import { httpGuardsPlugin } from "./http/body-guards.ts";
 import { documentLimitsPlugin } from "./plugins/use-document-limits.ts";
 import type { Logger } from "./logger.ts";
@@ -28,7 +29,14 @@ export interface AppOptions {
   logger: Logger;
   config: Pick<
     Config,
-    "maxDeleteIds" | "maxCreateTexts" | "maxTextLength" | "maxBodyBytes" | "graphiql" | "introspection" | "events"
+    | "maxDeleteIds"
+    | "maxCreateTexts"
+    | "maxTextLength"
+    | "maxBodyBytes"
+    | "graphiql"
+    | "introspection"
+    | "events"
+    | "corsOrigins"
   > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
@@ -70,12 +78,11 @@ export function createApp({ database, logger, config, authenticate, graphiqlHead
     // httpGuardsPlugin already refuses bodies over MAX_BODY_BYTES by Content-Length and refuses chunked ones, so
     // Yoga's own limit would only pipe every body through a second, counting stream (~5% of a small request).
     maxRequestBodySize: false,
-    graphiql: config.graphiql && {
-      ...graphiqlOptions,
-      headers: graphiqlHeaders && JSON.stringify(graphiqlHeaders),
-    },
-    renderGraphiQL: renderOfflineGraphiQL,
+    // Served by graphiqlPlugin, which refuses cross-origin requests (src/http/graphiql.ts).
+    graphiql: false,
+    cors: corsPolicy(config.corsOrigins),
     plugins: [
+      ...(config.graphiql ? [graphiqlPlugin(graphiqlHeaders)] : []),
       ...(readiness ? [readinessPlugin(readiness)] : []),
       requestLogPlugin(logger),
       httpGuardsPlugin(config.maxBodyBytes),

@@ -11,6 +11,7 @@ import {
   DeleteThingsWhereDocument,
   ThingCountDocument,
 } from "./gql/graphql.ts";
+import { captureLogs } from "./support/logs.ts";
 import { SCOPED_API_KEYS, startTestServer, type TestServer } from "./support/server.ts";
 
 const JWT_SECRET = "a-test-secret-that-is-long-enough-for-hs256";
@@ -116,6 +117,76 @@ describe("authorization with API keys and HS256 JWTs", () => {
     const result = await server.execute(DeleteThingsDocument, { ids: [id!] }, { token: readOnly });
     expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await server.things())).toHaveLength(1);
+  });
+});
+
+describe("JWT claims a token must carry", () => {
+  const logs = captureLogs();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { JWT_SECRET }, logger: logs.logger });
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    await server.clear();
+    await server.raw.exec(`DELETE FROM "DeleteAudit"`);
+    logs.lines.length = 0;
+  });
+
+  const secret = new TextEncoder().encode(JWT_SECRET);
+  const aYearFromNow = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
+  const scope = "things:read things:delete";
+  const refused: [string, () => Promise<string>][] = [
+    ["a number as sub", () => hs256({ sub: 12345, scope })],
+    ["an object as sub", () => hs256({ sub: { a: 1 }, scope })],
+    ["an empty sub", () => hs256({ sub: "", scope })],
+    ["no sub", () => hs256({ scope })],
+    ["no exp", () => new SignJWT({ sub: "alice", scope }).setProtectedHeader({ alg: "HS256" }).sign(secret)],
+    [
+      "an iat a year in the future",
+      () =>
+        new SignJWT({ sub: "alice", scope })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuedAt(aYearFromNow)
+          .setExpirationTime(aYearFromNow + 300)
+          .sign(secret),
+    ],
+  ];
+
+  it.each(refused)("refuses a JWT with %s with UNAUTHENTICATED: nothing deleted, no audit row, no error logged", async (
+    _case,
+    sign,
+  ) => {
+    const ids = (await server.seed(["a"])).map(String);
+    const token = await sign();
+    for (const document of [DeleteThingsDocument, DeleteThingsDetailedDocument]) {
+      const result = await server.execute(document, { ids }, { token });
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
+    expect((await server.things())).toHaveLength(1);
+    expect((await server.audit())).toEqual([]);
+    expect(logs.errors()).toEqual([]);
+  });
+
+  it("accepts a JWT with a string sub, an exp, and an iat within the clock tolerance", async () => {
+    const ids = (await server.seed(["a", "b"])).map(String);
+    const withoutIat = await new SignJWT({ sub: "carol", scope })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("5m")
+      .sign(secret);
+    const slightlyAhead = await new SignJWT({ sub: "dave", scope })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt(Math.floor(Date.now() / 1000) + 5)
+      .setExpirationTime("5m")
+      .sign(secret);
+    expect((await server.execute(DeleteThingsDocument, { ids: [ids[0]!] }, { token: withoutIat })).data).toEqual({
+      deleteThings: { deletedCount: 1 },
+    });
+    expect((await server.execute(DeleteThingsDocument, { ids: [ids[1]!] }, { token: slightlyAhead })).data).toEqual({
+      deleteThings: { deletedCount: 1 },
+    });
+    expect((await server.audit()).map((row) => row.subject)).toEqual(["carol", "dave"]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Environment → Config: the production settings are parsed strictly, and a bad value stops the start.
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, loadConfig, MAX_CORS_ORIGINS } from "../src/config.ts";
 
 describe("loadConfig", () => {
   it("defaults to the embedded SQLite file, in-process events, a pool of 10 and a 10 s shutdown", () => {
@@ -67,5 +67,31 @@ describe("loadConfig", () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);
     expect(load).not.toThrow(/hunter2/);
+  });
+});
+
+describe("CORS_ORIGINS", () => {
+  it("is empty by default and reads a comma-separated list of origins", () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: " https://app.example.com, http://localhost:5173 ," }).corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:5173",
+    ]);
+  });
+
+  it.each([
+    "*",
+    "https://app.example.com/",
+    "https://app.example.com/path",
+    "app.example.com",
+    "ftp://files.example",
+    "HTTPS://APP.example.com",
+  ])("refuses %j, which is not an origin as browsers send it", (value) => {
+    expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS must be comma-separated origins/);
+  });
+
+  it(`refuses more than ${MAX_CORS_ORIGINS} origins`, () => {
+    const origins = Array.from({ length: MAX_CORS_ORIGINS + 1 }, (_, i) => `https://app${i}.example.com`);
+    expect(() => loadConfig({ CORS_ORIGINS: origins.join(",") })).toThrow(ConfigError);
   });
 });

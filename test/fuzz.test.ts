@@ -1,7 +1,9 @@
 // Property-based: thousands of hostile requests. Whatever arrives, the server answers without a 5xx, every error
 // carries extensions.code, and the table changes only through valid, authorized calls, exactly as a model says.
+import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureLogs } from "./support/logs.ts";
 import { SCOPED_API_KEYS, TEST_API_KEY, startTestServer, type TestServer } from "./support/server.ts";
 
 const RUNS = 10_000;
@@ -232,4 +234,108 @@ describe("arbitrary texts", () => {
     const rows = await textServer.things();
     expect(new Map(rows.map((row) => [row.id, row.text]))).toEqual(stored);
   }
+});
+
+describe("hostile cursors and JWT claims", () => {
+  const JWT_SECRET = "a-fuzz-secret-that-is-long-enough-for-hs256";
+  const CLAIM_RUNS = 2000;
+  const logs = captureLogs();
+  let jwtServer: TestServer;
+  let thingIds: string[];
+  beforeAll(async () => {
+    jwtServer = await startTestServer({ env: { JWT_SECRET }, logger: logs.logger });
+    thingIds = (await jwtServer.seed(["a", "b", "c"])).map(String);
+  });
+  afterAll(() => jwtServer.close());
+
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+  const cursor = fc.oneof(
+    fc.string(),
+    fc.base64String(),
+    fc.string().map((text) => base64(`GPC:${text}`)),
+    fc
+      .tuple(
+        fc.constantFrom("N", "S", "I", "D", "B", "M", "O", "Z", "T", "J", "X"),
+        fc.oneof(hostileScalar.map(String), fc.json()),
+      )
+      .map(([tag, payload]) => base64(`GPC:${tag}:${payload}`)),
+    fc.oneof(fc.integer(), fc.double()).map((id) => base64(`GPC:N:${id}`)),
+  );
+
+  it(`answer forged cursors with BAD_USER_INPUT, never a 5xx or an error log (${CLAIM_RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(cursor, fc.boolean(), async (value, forward) => {
+        const query = forward
+          ? "query P($c: String) { things(first: 2, after: $c) { edges { cursor } } }"
+          : "query P($c: String) { things(last: 2, before: $c) { edges { cursor } } }";
+        const result = await jwtServer.post({ query, variables: { c: value } });
+        expect(result.status).toBe(200);
+        for (const error of result.errors ?? []) expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+        expect(logs.errors()).toEqual([]);
+      }),
+      { numRuns: CLAIM_RUNS },
+    );
+  });
+
+  // Far from the clock's edges, so the model's answer cannot change while a request is in flight.
+  const now = Math.floor(Date.now() / 1000);
+  const claims = fc.record(
+    {
+      sub: fc.oneof(fc.string({ minLength: 1 }), hostileValue, fc.constant("")),
+      exp: fc.oneof(
+        fc.integer({ min: now + 600, max: now + 86_400 }),
+        fc.integer({ min: 0, max: now - 600 }),
+        hostileScalar,
+      ),
+      iat: fc.oneof(
+        fc.integer({ min: now - 86_400, max: now - 600 }),
+        fc.integer({ min: now + 600, max: now + 10 ** 8 }),
+        hostileScalar,
+      ),
+      scope: fc.constantFrom("things:delete", "things:read things:delete"),
+    },
+    { requiredKeys: ["scope"] },
+  );
+
+  /**
+   * Signed by hand: jose's SignJWT refuses some of these claims, and the server must cope with whatever an issuer
+   * holding the secret put in (a misconfigured identity provider, a leaked secret).
+   */
+  function signHs256(payload: unknown): string {
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const signed = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(payload)}`;
+    return `${signed}.${createHmac("sha256", JWT_SECRET).update(signed).digest("base64url")}`;
+  }
+
+  /**
+   * The rules of docs/security.md: a non-empty string sub, an unexpired numeric exp, no iat in the future. A number
+   * JSON cannot hold (NaN, Infinity) arrives as null, which is no number.
+   */
+  function accepted({ sub, exp, iat }: { sub?: unknown; exp?: unknown; iat?: unknown }): boolean {
+    const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+    const validIat = iat === undefined || (isNumber(iat) && iat <= now);
+    return typeof sub === "string" && sub !== "" && isNumber(exp) && exp > now && validIat;
+  }
+
+  it(`accept a JWT exactly when its claims follow the rules, and audit its sub (${CLAIM_RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(claims, async (payload) => {
+        await jwtServer.raw.exec(`DELETE FROM "DeleteAudit"`);
+        const query = "mutation D($ids: [ID!]!) { deleteThings(ids: $ids, dryRun: true) { deletedCount } }";
+        const result = await jwtServer.post({ query, variables: { ids: thingIds } }, { token: signHs256(payload) });
+        expect(result.status).toBeLessThan(500);
+        const audit = await jwtServer.audit();
+        if (accepted(payload)) {
+          expect(result.errors).toBeUndefined();
+          expect(audit.map((row) => row.subject)).toEqual([payload.sub]);
+        } else {
+          expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+          expect(audit).toEqual([]);
+        }
+        expect(logs.errors()).toEqual([]);
+      }),
+      { numRuns: CLAIM_RUNS },
+    );
+    expect(await jwtServer.things()).toHaveLength(thingIds.length);
+  });
 });

@@ -1,11 +1,13 @@
 // GraphiQL in a real browser: Debian's Chromium, driven by playwright-core, against a server on a loopback port.
 // Every request to another host is refused, so the test also proves the page works offline.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpServer, type HttpTestServer } from "./support/server.ts";
+import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "./support/server.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
@@ -147,5 +149,71 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
       copyFileSync(screenshot, readmeScreenshot);
     }
     expect(foreignRequests).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)("GraphiQL from a page of another origin", () => {
+  let page: Page;
+  let closeBrowser: () => Promise<void>;
+  let foreign: Server;
+  let foreignOrigin: string;
+
+  beforeAll(async () => {
+    // Another loopback port is another origin (and the same site): a web page the developer happens to open.
+    foreign = createServer((_request, response) => {
+      response.setHeader("content-type", "text/html");
+      response.end("<!doctype html><title>elsewhere</title>");
+    });
+    await new Promise<void>((resolve) => foreign.listen(0, "127.0.0.1", resolve));
+    foreignOrigin = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
+    closeBrowser = () => browser.close();
+    page = await browser.newPage();
+    await page.goto(foreignOrigin);
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await new Promise<void>((resolve) => (foreign ? foreign.close(() => resolve()) : resolve()));
+  });
+
+  /**
+   * What the foreign page's script learns when it fetches GraphiQL: the status and whether the text it could read
+   * holds the page or the key (not the 9 MB text itself, which a failure message would print), or the fetch error.
+   */
+  const fetchFromPage = (url: string, credentials: RequestCredentials) =>
+    page.evaluate(
+      async ({ url, credentials, key }) => {
+        try {
+          const response = await fetch(url, { headers: { accept: "text/html" }, credentials });
+          const text = await response.text();
+          return {
+            status: response.status,
+            readKey: text.includes(key),
+            readPage: text.includes("<title>Things batch-delete API</title>"),
+            refusedAs: text.includes("CROSS_ORIGIN") ? "CROSS_ORIGIN" : undefined,
+          };
+        } catch (error) {
+          return { error: String(error) };
+        }
+      },
+      { url, credentials, key: TEST_API_KEY },
+    );
+
+  it.each([
+    ["by default", false],
+    ["even when CORS_ORIGINS lists the page's origin", true],
+  ])("cannot read the page nor the development key %s", async (_name, listed) => {
+    const server = await startHttpServer({ env: listed ? { CORS_ORIGINS: foreignOrigin } : {} });
+    try {
+      // Without CORS headers the browser withholds every answer; a listed origin may read only the refusal.
+      const blocked = { error: expect.stringContaining("Failed to fetch") };
+      expect(await fetchFromPage(server.url, "include")).toEqual(blocked);
+      expect(await fetchFromPage(server.url, "omit")).toEqual(
+        listed ? { status: 403, readKey: false, readPage: false, refusedAs: "CROSS_ORIGIN" } : blocked,
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

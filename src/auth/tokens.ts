@@ -1,7 +1,14 @@
 // Who is calling, from a Bearer token from the Authorization header, checked against the static API keys (in constant
 // time) and, when configured, verified as a JWT with `jose`. Scopes decide what the caller may do (src/builder.ts).
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import {
+  createRemoteJWKSet,
+  importSPKI,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from "jose";
 import type { ApiKeyConfig, AuthConfig, JwtConfig, Scope } from "../config.ts";
 import { SCOPES } from "../config.ts";
 import { ErrorCode, userError } from "../errors.ts";
@@ -40,8 +47,32 @@ function scopesOf(payload: JWTPayload): Set<Scope> {
   return new Set(SCOPES.filter((scope) => names.includes(scope)));
 }
 
+/**
+ * How far the issuer's clock may be ahead of ours, in seconds, for `exp`, `nbf` and `iat`. Small, because a token
+ * issued "in the future" is either a badly wrong clock or one minted to outlive its stated lifetime.
+ */
+export const JWT_CLOCK_TOLERANCE_SECONDS = 30;
+
+/** A token without `exp` would never expire, so every token must carry one. */
+const claimRules = { requiredClaims: ["exp"], clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS } satisfies JWTVerifyOptions;
+
+/**
+ * jose checks `iat` only together with `maxTokenAge`, which would also make `iat` mandatory; an `iat` after now
+ * (beyond the tolerance) is refused here instead, and a token without one still passes.
+ */
+function issuedInThePast(payload: JWTPayload): boolean {
+  const now = Math.floor(Date.now() / 1000);
+  return payload.iat === undefined || payload.iat <= now + JWT_CLOCK_TOLERANCE_SECONDS;
+}
+
+/** The audit records the subject as text: anything but a non-empty string is a malformed token, not a name. */
+function subjectOf(payload: JWTPayload): string | null {
+  const subject: unknown = payload.sub;
+  return typeof subject === "string" && subject !== "" ? subject : null;
+}
+
 async function jwtVerifier(config: JwtConfig): Promise<(token: string) => Promise<JWTPayload>> {
-  const options = { issuer: config.issuer, audience: config.audience };
+  const options = { issuer: config.issuer, audience: config.audience, ...claimRules };
   if (config.secret !== undefined) {
     const secret = new TextEncoder().encode(config.secret);
     return async (token) => (await jwtVerify(token, secret, { ...options, algorithms: ["HS256"] })).payload;
@@ -69,12 +100,11 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
     const apiKey = findApiKey(keys, token);
     if (apiKey) return { subject: apiKey.sub, scopes: new Set(apiKey.scopes) };
     if (verifyJwt) {
-      try {
-        const payload = await verifyJwt(token);
-        return { subject: payload.sub ?? "unknown", scopes: scopesOf(payload) };
-      } catch {
-        // jose's reason (expired, bad signature, wrong audience…) stays server-side: it helps an attacker more.
-      }
+      // Why a token fails (jose's reason: expired, bad signature, wrong audience…, or ours) stays out of the
+      // response: it helps an attacker more than a client.
+      const payload = await verifyJwt(token).catch(() => null);
+      const subject = payload && issuedInThePast(payload) ? subjectOf(payload) : null;
+      if (payload && subject !== null) return { subject, scopes: scopesOf(payload) };
     }
     throw unauthenticated("The bearer token is not valid");
   };

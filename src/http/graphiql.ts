@@ -1,97 +1,21 @@
 // GraphiQL at GET /graphql: the page a first-time user opens, with a document that tells the whole batch-delete
 // story as named operations to run in order, and the page's assets served from this process (no CDN), because
-// the server must work on machines without internet access.
+// the server must work on machines without internet access. The page can carry the development key, so it is
+// served only to requests from its own origin.
+import { readFileSync } from "node:fs";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import type { GraphiQLOptions } from "graphql-yoga";
+import type { GraphiQLOptions, Plugin } from "graphql-yoga";
+import { ErrorCode, userError } from "../errors.ts";
 
 /**
- * The default editor content. Literals instead of variables, so every operation runs with one click; the ids
- * assume a fresh database, where CreateThings creates ids 1 to 4. test/graphiql-document.test.ts validates it
- * against the schema, so a schema change that breaks it fails the tests.
+ * The default editor content (src/http/graphiql-document.graphql, read once at start-up). Literals instead of
+ * variables, so every operation runs with one click; the ids assume a fresh database, where CreateThings creates
+ * ids 1 to 4. test/graphiql-document.test.ts validates it against the schema, so a schema change that breaks it
+ * fails the tests.
  */
-export const graphiqlDocument = `# Things batch-delete API
-# Press ▶ and pick an operation, in this order:
-#   ListThings
-#   CreateThings        ids 1-4 on a fresh database
-#   DeleteThingsDryRun  nothing is deleted
-#   DeleteThings        999 goes to notFoundIds
-#   DeleteThingsWhere   the "draft" ones
-#   DeleteAllThings     if expectedCount is right
-# Watch ThingsDeleted in a new tab (+).
+export const graphiqlDocument = readFileSync(new URL("./graphiql-document.graphql", import.meta.url), "utf8");
 
-query ListThings {
-  thingCount
-  things(first: 20) {
-    totalCount
-    edges {
-      node {
-        id
-        text
-      }
-    }
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-  }
-}
-
-mutation CreateThings {
-  createThings(texts: ["invoice 1042", "draft: holiday plan", "draft: quarterly report", "newsletter"]) {
-    count
-    things {
-      id
-      text
-    }
-  }
-}
-
-mutation DeleteThingsDryRun {
-  deleteThings(ids: ["1", "2", "999"], dryRun: true) {
-    deletedCount
-    deletedIds
-    notFoundIds
-    dryRun
-  }
-}
-
-mutation DeleteThings {
-  deleteThings(ids: ["1", "2", "999"]) {
-    deletedCount
-    deletedIds
-    notFoundIds
-    query {
-      thingCount
-    }
-  }
-}
-
-mutation DeleteThingsWhere {
-  deleteThingsWhere(where: { textContains: "draft" }, atMost: 10) {
-    deletedCount
-    deletedIds
-  }
-}
-
-# COUNT_MISMATCH unless expectedCount is thingCount (1 by now).
-mutation DeleteAllThings {
-  deleteAllThings(expectedCount: 1) {
-    deletedCount
-    deletedIds
-  }
-}
-
-subscription ThingsDeleted {
-  thingsDeleted {
-    ids
-    count
-    allThings
-    at
-  }
-}
-`;
-
-export const graphiqlOptions = {
+const graphiqlOptions = {
   title: "Things batch-delete API",
   defaultQuery: graphiqlDocument,
 } satisfies GraphiQLOptions;
@@ -102,7 +26,7 @@ export const graphiqlOptions = {
 // the same for every request, so the page is rendered once per distinct options object.
 const pages = new Map<string, string>();
 
-export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
+function renderOfflineGraphiQL(options: GraphiQLOptions): string {
   const key = JSON.stringify(options);
   let page = pages.get(key);
   if (page === undefined) {
@@ -110,4 +34,55 @@ export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
     pages.set(key, page);
   }
   return page;
+}
+
+/**
+ * Whether a browser sent this request on behalf of a page of another origin. Browsers set Sec-Fetch-Site on every
+ * request (`none` when the user typed the address) and Origin on cross-origin fetches; a request with neither
+ * comes from a non-browser client, which no web page controls. `same-site` counts as foreign: another port of
+ * localhost is the same site.
+ */
+export function isCrossOrigin(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  return !URL.canParse(origin) || new URL(origin).host !== new URL(request.url).host;
+}
+
+const crossOriginRefusal = JSON.stringify({
+  errors: [
+    userError(
+      ErrorCode.CROSS_ORIGIN,
+      "GraphiQL is served only to its own origin: open this address in the browser's address bar",
+    ).toJSON(),
+  ],
+});
+
+/**
+ * Serves GraphiQL (instead of Yoga's `graphiql` option, whose page goes to any origin that asks) with `headers`
+ * pre-filled, e.g. the development key's Authorization. A cross-origin request gets 403 CROSS_ORIGIN whatever
+ * CORS_ORIGINS says: CORS decides which pages may read API answers, never the key.
+ */
+export function graphiqlPlugin(headers: Record<string, string> | undefined): Plugin {
+  const options: GraphiQLOptions = { ...graphiqlOptions, headers: headers && JSON.stringify(headers) };
+  let endpoint = "/graphql";
+  return {
+    onYogaInit({ yoga }) {
+      endpoint = yoga.graphqlEndpoint;
+    },
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const wantsPage = request.method === "GET" && (request.headers.get("accept") ?? "").includes("text/html");
+      if (!wantsPage || (url.pathname !== endpoint && url.pathname !== `${endpoint}/`)) return;
+      if (isCrossOrigin(request)) {
+        endResponse(
+          new fetchAPI.Response(crossOriginRefusal, { status: 403, headers: { "content-type": "application/json" } }),
+        );
+        return;
+      }
+      // The page may hold a key: no shared cache keeps a copy.
+      const pageHeaders = { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" };
+      endResponse(new fetchAPI.Response(renderOfflineGraphiQL(options), { headers: pageHeaders }));
+    },
+  };
 }

@@ -4,7 +4,8 @@ import { withinIdRange } from "../db/id-range.ts";
 import { badUserInput } from "../errors.ts";
 import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
-import { parseThingId } from "./ids.ts";
+import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
+import { MAX_THING_ID, parseThingId } from "./ids.ts";
 import { parseText, parseTexts } from "./text.ts";
 
 /**
@@ -65,6 +66,11 @@ builder.queryFields((t) => ({
     authScopes: { reader: true },
     cursor: "id",
     maxSize: MAX_PAGE_SIZE,
+    // Cursors carry a Thing id; a forged one is BAD_USER_INPUT before Prisma sees it (src/schema/cursors.ts).
+    extensions: {
+      [CURSOR_VALUE_EXTENSION]: (value: unknown) =>
+        typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_THING_ID,
+    },
     description: `All Things, oldest first, as a Relay connection; \`first\`/\`last\` at most ${MAX_PAGE_SIZE}.`,
     resolve: (query, _root, args, { prisma }) => {
       requirePageSize(args);

@@ -107,6 +107,8 @@ export interface TestServerOptions {
   logger?: Logger;
   /** Share another test server's database (its databaseUrl), as a second instance would; by default a fresh one. */
   databaseUrl?: string;
+  /** Headers GraphiQL starts with, as `npm start` pre-fills the development key. */
+  graphiqlHeaders?: Record<string, string>;
 }
 
 export interface Subscription<TData> {
@@ -185,6 +187,7 @@ export async function startTestServer({
   env = {},
   logger = createLogger("silent"),
   databaseUrl: sharedUrl,
+  graphiqlHeaders = authorization(TEST_API_KEY),
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -199,10 +202,10 @@ export async function startTestServer({
   const app = createApp({
     database,
     logger,
+    // GraphiQL starts with the test key unless a test says otherwise, as `npm start` pre-fills the development key.
+    graphiqlHeaders,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     readiness: databaseReadiness(database),
-    // GraphiQL starts with the test key, as `npm start` pre-fills the development key.
-    graphiqlHeaders: authorization(TEST_API_KEY),
   });
   const raw = await openRawDatabase(databaseUrl);
 
