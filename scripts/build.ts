@@ -17,7 +17,10 @@ interface Manifest {
   hash: string;
 }
 
-/** Contents, not modification times: a checkout, a copy or a restored cache can make an old file look new or a new one old. */
+/**
+ * Contents, not modification times: a checkout, a copy or a restored cache can make an old file look new, or a new
+ * one old.
+ */
 async function hashOf(inputs: readonly string[]): Promise<string | undefined> {
   const hash = createHash("sha256");
   for (const input of inputs) {

@@ -46,7 +46,8 @@ function stalledRequest(origin: string): Promise<{ closed: Promise<string> }> {
     });
     socket.write(
       `POST /graphql HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${TEST_API_KEY}\r\n` +
-        "Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
+        "Content-Type: application/json\r\nAccept: application/json\r\n" +
+        "Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
     );
   });
 }

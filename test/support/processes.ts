@@ -1,5 +1,5 @@
 // Child processes the tests run: the prisma CLI, `npm run db:migrate`, and real server processes (dist/server.js, as
-// production runs it) on loopback ports, for what only a separate process shows (several instances, signals, exit codes).
+// production runs it) on loopback ports, for what only a separate process shows (instances, signals, exit codes).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";

@@ -100,7 +100,7 @@ export interface TestServerOptions {
 }
 
 export interface Subscription<TData> {
-  /** The next event, or a rejection after `timeoutMs`: a hang guard, long enough for a busy machine, not a speed check. */
+  /** The next event, or a rejection after `timeoutMs`: a hang guard for a busy machine, not a speed check. */
   next(timeoutMs?: number): Promise<GraphQLResponse<TData>>;
   close(): void;
 }
