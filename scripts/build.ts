@@ -3,7 +3,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build as esbuild } from "esbuild";
 
 const ROOT = join(import.meta.dirname, "..");
 export const DIST_SERVER = join(ROOT, "dist", "server.js");
@@ -44,6 +43,8 @@ async function isCurrent(): Promise<boolean> {
  */
 export async function build(): Promise<"built" | "current"> {
   if (await isCurrent()) return "current";
+  // Imported only to build: esbuild is a devDependency, and an image installed without it still starts a current dist/.
+  const { build: esbuild } = await import("esbuild");
   await mkdir(join(ROOT, "dist"), { recursive: true });
   const result = await esbuild({
     absWorkingDir: ROOT,
