@@ -3,7 +3,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { ExpectStatic } from "vitest";
+import { afterAll, type ExpectStatic } from "vitest";
 import { DIST_SERVER } from "../../scripts/build.ts";
 import { TEST_API_KEYS_ENV } from "./server.ts";
 
@@ -81,9 +81,12 @@ export interface ServerProcess {
  * gone) beats vitest's timeout, which would leave the process running.
  */
 const START_GUARD_MS = 60_000;
-/** Servers whose output is still open when the test file's process exits (a failed test): killed, never left behind. */
+/**
+ * Servers whose output is still open after the test file (a failed test): killed, never left behind. An afterAll of
+ * the importing file, because vitest may end its worker with a signal, and then no "exit" handler runs.
+ */
 const running = new Set<ChildProcess>();
-process.once("exit", () => running.forEach(killGroup));
+afterAll(() => running.forEach(killGroup));
 
 /** The whole group: `npm start`'s node process holds on to the output pipes, and it is what must not survive. */
 function killGroup(child: ChildProcess): void {
