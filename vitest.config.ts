@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
     // Migration tests run the real Prisma CLI (about a second per command).
     testTimeout: 30_000,
     hookTimeout: 60_000,

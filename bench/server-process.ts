@@ -1,10 +1,10 @@
-// The real server as a separate process on a free loopback port, as production runs it, with its memory readable
-// from /proc. It is started as `node --import tsx src/server.ts` (what `tsx src/server.ts` runs) rather than
-// through the tsx CLI, because the CLI forks a second node process and its pid would not be the server's.
+// The real server as a separate process on a free loopback port, as production runs it (`node dist/server.js`, built
+// first if the bundle is stale), with its memory readable from /proc.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { build, DIST_SERVER } from "../scripts/build.ts";
 import { BENCH_API_KEYS_ENV, GraphQLClient, probeBody } from "./graphql-client.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -96,7 +96,7 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
         const response = await client.post(probeBody);
         if (response.status === 200) return;
       } catch {
-        // Not listening yet: migrations and the TypeScript loader take a second or two.
+        // Not listening yet: migrations take a second or two.
       }
       if (Date.now() > deadline) throw new Error(`server did not answer within ${START_TIMEOUT_MS} ms:\n${output()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -107,6 +107,7 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
 }
 
 export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promise<ServerProcess> {
+  await build();
   const port = await freePort();
   const inherited = INHERITED_ENV.flatMap((name) => {
     const value = process.env[name];
@@ -123,7 +124,7 @@ export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promis
     ...env,
   };
 
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, DIST_SERVER], {
     cwd: PROJECT_ROOT,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],

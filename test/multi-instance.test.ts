@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createScratchDatabase,
   openRawDatabase,
+  redisSubscribers,
   servicesAvailable,
   TEST_REDIS_URL,
   type RawDatabase,
@@ -26,6 +27,10 @@ let database: ScratchDatabase;
 let raw: RawDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
+/** The Redis channel of thingsDeleted under this file's prefix. */
+let channel = "";
+/** Servers with an SSE subscription open, each holding one Redis subscription to `channel`. */
+const subscribedServers = new Set<ServerProcess>();
 const subscriptions: Subscription<unknown>[] = [];
 
 beforeAll(async () => {
@@ -38,6 +43,7 @@ beforeAll(async () => {
     REDIS_CHANNEL_PREFIX: `test-${randomBytes(4).toString("hex")}:`,
     DATABASE_POOL_SIZE: "4",
   };
+  channel = `${env.REDIS_CHANNEL_PREFIX}thingsDeleted`;
   // Started together, as a deployment starts its instances: both migrate the same fresh database at once.
   [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   raw = await openRawDatabase(database.url);
@@ -54,8 +60,9 @@ const graphql = (server: ServerProcess) => `${server.origin}/graphql`;
 async function subscribeTo(server: ServerProcess): Promise<Subscription<ThingsDeletedSubscription>> {
   const subscription = await subscribe(fetch, graphql(server), ThingsDeletedDocument);
   subscriptions.push(subscription);
-  // The SSE response starts before Redis confirmed the SUBSCRIBE; give it a moment, as a client would be connected.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  subscribedServers.add(server);
+  // The SSE response starts before Redis confirmed the SUBSCRIBE: wait for Redis to count this server in.
+  await redisSubscribers(channel, subscribedServers.size);
   return subscription;
 }
 

@@ -175,6 +175,24 @@ export async function sessionsGone(databaseUrl: string, applicationName: string,
 }
 
 /**
+ * Resolves once at least `count` Redis connections are subscribed to `channel`. An event bus (or a server's SSE
+ * stream) only hears what is published after Redis confirmed its SUBSCRIBE, which no response tells the test.
+ */
+export async function redisSubscribers(channel: string, count: number): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    for (;;) {
+      const [, subscribers] = (await redis.pubsub("NUMSUB", channel)) as [string, number];
+      if (subscribers >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
  * Whether a delete is under way and not committed, seen from outside the server: on PostgreSQL a session of
  * `applicationName` in a transaction that has sent a DELETE or changed a row, on SQLite a held write lock (tried with
  * BEGIN IMMEDIATE, never waited for). Call it while the server lives: the SQLite probe connection is closed before

@@ -1,10 +1,11 @@
-// Child processes the tests run: the prisma CLI, `npm run db:migrate`, and real server processes (`src/server.ts`)
-// on loopback ports, for what only a separate process shows (several instances, signals, exit codes).
+// Child processes the tests run: the prisma CLI, `npm run db:migrate`, and real server processes (dist/server.js, as
+// production runs it) on loopback ports, for what only a separate process shows (instances, signals, exit codes).
 import { execFile, spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { ExpectStatic } from "vitest";
+import { afterAll, type ExpectStatic } from "vitest";
+import { DIST_SERVER } from "../../scripts/build.ts";
 import { TEST_API_KEYS_ENV } from "./server.ts";
 
 export const root = resolve(import.meta.dirname, "../..");
@@ -46,9 +47,12 @@ export async function expectPrismaDeployThenUpToDate(expect: ExpectStatic, env: 
   expect(status.code).toBe(0);
 }
 
-/** `npm run db:migrate` (scripts/db-migrate.ts) on a database URL. */
-export function migrateCli(databaseUrl: string): Promise<ProcessResult> {
-  return run(join(root, "node_modules", ".bin", "tsx"), [join(root, "scripts", "db-migrate.ts")], {
+/**
+ * `npm run db:migrate` (scripts/db-migrate.ts) on a database URL, run by node with tsx's loader so that `nodeArgs`
+ * (e.g. an `--import` of a test hook) apply to the script's own process.
+ */
+export function migrateCli(databaseUrl: string, nodeArgs: readonly string[] = []): Promise<ProcessResult> {
+  return run(process.execPath, ["--import", "tsx", ...nodeArgs, join(root, "scripts", "db-migrate.ts")], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl },
   });
@@ -62,40 +66,72 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it wrote so far (JSON log lines, start-up errors). */
   output(): string;
-  /** SIGTERM, then the exit. */
+  /** SIGTERM to `child` (npm itself when started through `npm start`), then the exit. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGKILL (a crash: no handler runs); resolves once it exited and everything it wrote has been read. */
+  /**
+   * SIGKILL (a crash: no handler runs) to `child` and everything it started; resolves once it exited and everything
+   * it wrote has been read.
+   */
   kill(): Promise<void>;
   /** Resolves as soon as what it writes from now on matches `pattern` (checked on every chunk, not polled). */
   outputMatches(pattern: RegExp): Promise<void>;
 }
 
 /**
- * `src/server.ts` as its own process on a free loopback port (PORT=0), run by node with tsx's loader, so that
- * signals reach the server itself and not a wrapper. Resolves once it logged that it listens.
+ * A hang guard, not a speed check: a start that takes this long is stuck, and failing with its output (and the process
+ * gone) beats vitest's timeout, which would leave the process running.
  */
-export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawnServer(env);
+const START_GUARD_MS = 60_000;
+/**
+ * Servers whose output is still open after the test file (a failed test): killed, never left behind. An afterAll of
+ * the importing file, because vitest may end its worker with a signal, and then no "exit" handler runs.
+ */
+const running = new Set<ChildProcess>();
+afterAll(() => running.forEach(killGroup));
+
+/** The whole group: `npm start`'s node process holds on to the output pipes, and it is what must not survive. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // Every process of the group has exited already.
+  }
+}
+
+/** The two documented ways to run the server: the container command, and the README's `npm start`. */
+export type Launch = "node dist/server.js" | "npm start";
+
+/**
+ * The built server (test/support/global-setup.ts builds it) as its own process on a free loopback port (PORT=0),
+ * started the way `launch` says. Resolves once it logged that it listens; rejects with its output if it exits first.
+ */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  launch: Launch = "node dist/server.js",
+): Promise<ServerProcess> {
+  const child = spawnServer(env, launch);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  // "close" comes after "exit", once stdout and stderr are drained.
+  // "close" comes after "exit", once every process holding stdout and stderr has exited and they are drained.
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
+    const guard = setTimeout(() => {
+      killGroup(child);
+      reject(new Error(`server did not start within ${START_GUARD_MS} ms:\n${output}`));
+    }, START_GUARD_MS);
     const onData = () => {
       const url = /GraphQL API on (http:\/\/[\d.]+:\d+)\//.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
+      if (!url) return;
+      clearTimeout(guard);
+      resolve(url);
     };
     child.stdout.on("data", onData);
     void exited.then(({ code }) => {
-      clearTimeout(timer);
+      clearTimeout(guard);
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
@@ -109,7 +145,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
       return exited;
     },
     kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      killGroup(child);
       return closed;
     },
     outputMatches: (pattern) =>
@@ -126,12 +162,21 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_
   };
 }
 
-function spawnServer(env: NodeJS.ProcessEnv): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--import", "tsx", join(root, "src", "server.ts")], {
+function spawnServer(
+  env: NodeJS.ProcessEnv,
+  launch: Launch = "node dist/server.js",
+): ChildProcessByStdio<null, Readable, Readable> {
+  const [command, args] = launch === "npm start" ? ["npm", ["start"]] : [process.execPath, [DIST_SERVER]];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", API_KEYS: TEST_API_KEYS_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // A process group of its own: kill() must not leave the node process npm started serving.
+    detached: true,
   });
+  running.add(child);
+  child.once("close", () => running.delete(child));
+  return child;
 }
 
 /** A server process expected to fail its start: its exit code and everything it wrote, once it exited. */

@@ -112,7 +112,7 @@ export interface TestServerOptions {
 }
 
 export interface Subscription<TData> {
-  /** The next event, or a rejection after `timeoutMs`. */
+  /** The next event, or a rejection after `timeoutMs`: a hang guard for a busy machine, not a speed check. */
   next(timeoutMs?: number): Promise<GraphQLResponse<TData>>;
   close(): void;
 }
@@ -142,7 +142,7 @@ async function openSubscription<TData>(response: Response, abort: AbortControlle
     }
   };
   return {
-    next: (timeoutMs = 5000) =>
+    next: (timeoutMs = 20_000) =>
       Promise.race([
         (pending ??= readEvent().finally(() => (pending = undefined))),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no event")), timeoutMs).unref()),

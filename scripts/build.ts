@@ -1,0 +1,71 @@
+// `npm run build`: bundles src/server.ts into dist/server.js, the one file production runs with plain node. A no-op
+// when dist/ was built from the current sources, so `npm start` can build first and never serve a stale bundle.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+export const DIST_SERVER = join(ROOT, "dist", "server.js");
+/** What the bundle was built from: the inputs esbuild reported and a hash of their contents. */
+const MANIFEST = join(ROOT, "dist", "build.json");
+/** Not bundled, yet they decide what the bundle is. */
+const BUILD_INPUTS = ["scripts/build.ts", "tsconfig.json", "package.json"];
+
+interface Manifest {
+  inputs: string[];
+  hash: string;
+}
+
+/**
+ * Contents, not modification times: a checkout, a copy or a restored cache can make an old file look new, or a new
+ * one old.
+ */
+async function hashOf(inputs: readonly string[]): Promise<string | undefined> {
+  const hash = createHash("sha256");
+  for (const input of inputs) {
+    const content = await readFile(join(ROOT, input)).catch(() => undefined);
+    if (content === undefined) return undefined;
+    hash.update(`${input}\0${content.length}\0`).update(content);
+  }
+  return hash.digest("hex");
+}
+
+async function isCurrent(): Promise<boolean> {
+  const manifest = await readFile(MANIFEST, "utf8").then((text) => JSON.parse(text) as Manifest, () => undefined);
+  if (!manifest) return false;
+  const [hash, bundle] = await Promise.all([hashOf(manifest.inputs), readFile(DIST_SERVER).catch(() => undefined)]);
+  return bundle !== undefined && hash === manifest.hash;
+}
+
+/**
+ * Bundles the app's own code (the generated Prisma clients and tools/prisma-offline included, which Node cannot run
+ * as TypeScript); packages stay external and load from node_modules, with their wasm files, as in development.
+ */
+export async function build(): Promise<"built" | "current"> {
+  if (await isCurrent()) return "current";
+  // Imported only to build: esbuild is a devDependency, and an image installed without it still starts a current dist/.
+  const { build: esbuild } = await import("esbuild");
+  await mkdir(join(ROOT, "dist"), { recursive: true });
+  const result = await esbuild({
+    absWorkingDir: ROOT,
+    entryPoints: ["src/server.ts"],
+    outfile: DIST_SERVER,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const inputs = [...Object.keys(result.metafile.inputs), ...BUILD_INPUTS].sort();
+  const manifest: Manifest = { inputs, hash: (await hashOf(inputs))! };
+  await writeFile(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  return "built";
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const outcome = await build();
+  console.log(outcome === "built" ? "built dist/server.js" : "dist/server.js is current");
+}
