@@ -107,7 +107,7 @@ async function runClient(client: number, log: ClientLog, stopped: () => boolean)
       const data = await attempt(DeleteThingsDetailedDocument, { ids: ids.map(String) });
       if (!data) log.unacknowledged.push({ kind: "delete", ids, generation });
       else {
-        log.acknowledged.push({ kind: "delete", ids, deletedIds: data.deleteThings.deletedIds!.map(Number), generation });
+        log.acknowledged.push({ kind: "delete", ids, deletedIds: data.deleteThings.deletedIds.map(Number), generation });
         acknowledgedOne();
       }
     } else {
@@ -143,7 +143,7 @@ function violations(logs: readonly ClientLog[], rows: readonly { id: number; tex
       // Only this client ever had these ids, and none was deleted before: all of them must be reported.
       const reported = [...op.deletedIds!].sort((a, b) => a - b);
       const requested = [...op.ids].sort((a, b) => a - b);
-      if (reported.join() !== requested.join()) found.push(`delete of ${requested} reported ${reported}`);
+      if (reported.join() !== requested.join()) found.push(`delete of ${requested.join()} reported ${reported.join()}`);
       for (const id of op.ids) if (present.has(id)) found.push(`acknowledged-deleted id ${id} exists`);
       continue;
     }
@@ -159,7 +159,7 @@ function violations(logs: readonly ClientLog[], rows: readonly { id: number; tex
     const all: (string | number)[] = op.kind === "create" ? op.texts : op.ids;
     const stored = all.filter((key) => (typeof key === "string" ? idOf.has(key) : present.has(key)));
     if (stored.length !== 0 && stored.length !== all.length) {
-      found.push(`unacknowledged ${op.kind} of ${all} is half done: ${stored} still there`);
+      found.push(`unacknowledged ${op.kind} of ${all.join()} is half done: ${stored.join()} still there`);
     }
     if (op.kind === "create") for (const text of op.texts) created.add(text);
   }

@@ -1,5 +1,5 @@
 // Creating many Things at once without holding the event loop: chunked INSERTs in one transaction.
-import { Prisma, type PrismaClient, type Thing } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient, Thing } from "../generated/prisma/client.ts";
 import type { SqlDialect } from "./dialect.ts";
 
 /** Rows per INSERT: each statement runs synchronously in the SQLite driver, so this bounds one event-loop turn. */

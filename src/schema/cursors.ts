@@ -55,6 +55,8 @@ class CursorArgumentsPlugin<Types extends SchemaTypes> extends BasePlugin<Types>
 }
 
 declare global {
+  // Pothos declares its plugin registry as a global namespace; a plugin can only extend it the same way.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
       cursorArguments: CursorArgumentsPlugin<Types>;

@@ -22,7 +22,7 @@ beforeEach(async () => {
     url: server.url,
     token: TEST_API_KEY,
     fetch: (input, init) => {
-      requests.push(JSON.parse(String(init?.body)).operationName);
+      requests.push(JSON.parse(init?.body as string).operationName);
       return fetch(input, init);
     },
   });
