@@ -55,7 +55,11 @@ export async function measurePeakMemory(
     clearInterval(sampler);
   }
   const after = server.memory();
-  await verifyDeleted(db, `HTTP deleteThings K=${rows} (memory)`, { rowsBefore: rows, ids, deletedCount: deleted.deletedCount });
+  await verifyDeleted(db, `HTTP deleteThings K=${rows} (memory)`, {
+    rowsBefore: rows,
+    ids,
+    deletedCount: deleted.deletedCount,
+  });
 
   const result: MemoryResult = {
     ids: rows,

@@ -45,7 +45,9 @@ async function createDatabase(cleanup: Cleanup): Promise<string> {
   await withPostgresClient(SERVER_URL, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
   // FORCE: a server that was killed, or a run interrupted mid-query, may still hold connections to it.
   cleanup.defer(() =>
-    withPostgresClient(SERVER_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)),
+    withPostgresClient(SERVER_URL, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
+    ),
   );
   return withDatabaseName(SERVER_URL, name);
 }
@@ -133,7 +135,8 @@ async function openRaw(url: string): Promise<RawDatabase> {
     database,
     // Autocommit, one statement; parsed at every call (pg's unnamed statements), as the server's adapter does.
     async deleteIds(ids, method) {
-      if (method === ANY_ARRAY) return rowsDeleted(await client.query('DELETE FROM "Thing" WHERE "id" = ANY($1::int[])', [ids]));
+      if (method === ANY_ARRAY)
+        return rowsDeleted(await client.query('DELETE FROM "Thing" WHERE "id" = ANY($1::int[])', [ids]));
       if (!method.fits(ids.length)) throw new Error(`${method.name} cannot bind ${ids.length} ids`);
       const placeholders = ids.map((_, index) => `$${index + 1}`).join(",");
       return rowsDeleted(await client.query(`DELETE FROM "Thing" WHERE "id" IN (${placeholders})`, [...ids]));

@@ -71,7 +71,9 @@ function goalText(check: GoalCheck | null): string {
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
@@ -96,7 +98,15 @@ function latencyTable({ rows, deleteThings, deleteAllThings }: LatencyResults): 
     goalText(goal),
   ];
   return table(
-    ["K ids", "HTTP median (min–max)", ...databases.map((d) => `raw: ${d}`), "limit", "HTTP÷limit", "HTTP−limit", "target"],
+    [
+      "K ids",
+      "HTTP median (min–max)",
+      ...databases.map((d) => `raw: ${d}`),
+      "limit",
+      "HTTP÷limit",
+      "HTTP−limit",
+      "target",
+    ],
     [
       ...deleteThings.map((c) =>
         row(String(c.idCount), c, deleteThingsGoal(c.idCount, c.http.median, c.limit.summary.median)),

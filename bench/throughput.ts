@@ -60,7 +60,11 @@ export async function measureThroughput(
     {
       url,
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${BENCH_API_KEY}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        authorization: `Bearer ${BENCH_API_KEY}`,
+      },
       connections: concurrency,
       pipelining: 1,
       duration: seconds,

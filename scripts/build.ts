@@ -31,7 +31,10 @@ async function hashOf(inputs: readonly string[]): Promise<string | undefined> {
 }
 
 async function isCurrent(): Promise<boolean> {
-  const manifest = await readFile(MANIFEST, "utf8").then((text) => JSON.parse(text) as Manifest, () => undefined);
+  const manifest = await readFile(MANIFEST, "utf8").then(
+    (text) => JSON.parse(text) as Manifest,
+    () => undefined,
+  );
   if (!manifest) return false;
   const [hash, bundle] = await Promise.all([hashOf(manifest.inputs), readFile(DIST_SERVER).catch(() => undefined)]);
   return bundle !== undefined && hash === manifest.hash;

@@ -42,6 +42,9 @@ function replaceOnce(text: string, pattern: RegExp, replacement: string): string
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = resolve(fileURLToPath(import.meta.url), "../..");
-  writeFileSync(resolve(root, POSTGRESQL_SCHEMA), postgresqlSchema(readFileSync(resolve(root, SQLITE_SCHEMA), "utf-8")));
+  writeFileSync(
+    resolve(root, POSTGRESQL_SCHEMA),
+    postgresqlSchema(readFileSync(resolve(root, SQLITE_SCHEMA), "utf-8")),
+  );
   console.log(`Wrote ${POSTGRESQL_SCHEMA}`);
 }

@@ -11,7 +11,8 @@ const LISTED = ["src", "tools/prisma-offline", "scripts", "test/support"];
 const SUMMARISED: Record<string, string> = {
   "prisma/": "the data model (schema.prisma), its SQLite migrations, and the derived PostgreSQL schema and history",
   "test/": "vitest suites, one per behaviour; operations as named .graphql documents in test/operations",
-  "examples/apollo/": "an Apollo Client script: select many, delete, keep the cache right, follow thingsDeleted over SSE",
+  "examples/apollo/":
+    "an Apollo Client script: select many, delete, keep the cache right, follow thingsDeleted over SSE",
   "bench/": "`npm run bench`: the real server over HTTP against the raw driver, in the same run",
   "docs/": "api, security, configuration, operations, migrations, development and benchmark pages",
   ".ci/run": "what CI runs on a clean clone",
@@ -41,7 +42,8 @@ function filesUnder(directory: string): string[] {
 export function projectLayout(): string {
   const rows: [string, string][] = [];
   for (const directory of LISTED) {
-    for (const file of filesUnder(directory)) rows.push([relative(ROOT, join(ROOT, file)), firstCommentLine(join(ROOT, file))]);
+    for (const file of filesUnder(directory))
+      rows.push([relative(ROOT, join(ROOT, file)), firstCommentLine(join(ROOT, file))]);
   }
   for (const [path, what] of Object.entries(SUMMARISED)) rows.push([path, what]);
   const width = Math.max(...rows.map(([path]) => path.length));

@@ -17,7 +17,6 @@ export interface PostgresSettings {
   applicationName: string;
 }
 
-
 /** Bounds of the thingsDeleted fan-out (src/events.ts), so no subscriber and no event can exhaust the process. */
 export interface EventLimits {
   /** Events one subscriber may have waiting (SUBSCRIBER_QUEUE_MAX); one more and it is dropped. */
@@ -248,13 +247,23 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
 /** Node checks both timeouts together; a headers timeout beyond the request timeout could never fire. */
 function readHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   const requestTimeoutMs = readInteger(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, 1000, 3_600_000);
-  const headersTimeoutMs = readInteger(env, "HTTP_HEADERS_TIMEOUT_MS", Math.min(15_000, requestTimeoutMs), 1000, 3_600_000);
+  const headersTimeoutMs = readInteger(
+    env,
+    "HTTP_HEADERS_TIMEOUT_MS",
+    Math.min(15_000, requestTimeoutMs),
+    1000,
+    3_600_000,
+  );
   if (headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError(
       `HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
     );
   }
-  return { requestTimeoutMs, headersTimeoutMs, maxConnections: readInteger(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000) };
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    maxConnections: readInteger(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
+  };
 }
 
 /** More origins than this is a list nobody reviews; a deployment with that many clients wants a proxy's rules. */
@@ -262,7 +271,10 @@ export const MAX_CORS_ORIGINS = 100;
 
 /** CORS_ORIGINS: `https://app.example.com,http://localhost:5173`. No `*`: any origin reading responses is no list. */
 function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
-  const entries = (env.CORS_ORIGINS ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+  const entries = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
   if (entries.length > MAX_CORS_ORIGINS) {
     throw new ConfigError(`CORS_ORIGINS must list at most ${MAX_CORS_ORIGINS} origins, got ${entries.length}`);
   }

@@ -38,11 +38,7 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export function userError(
-  code: ErrorCode,
-  message: string,
-  details: Record<string, unknown> = {},
-): GraphQLError {
+export function userError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
   return createGraphQLError(message, { extensions: { ...details, code } });
 }
 

@@ -90,7 +90,9 @@ const serializer = {
   stringify: (value: unknown) => JSON.stringify(value),
   parse: (text: string): unknown => {
     try {
-      return JSON.parse(text, (key, value: unknown) => (key === "at" && typeof value === "string" ? new Date(value) : value));
+      return JSON.parse(text, (key, value: unknown) =>
+        key === "at" && typeof value === "string" ? new Date(value) : value,
+      );
     } catch {
       return null;
     }
@@ -98,7 +100,10 @@ const serializer = {
 };
 
 /** The event every subscriber shares: `ids` only when they are exactly the removed rows and not more than maxIds. */
-export function thingsDeletedEvent({ removedIds, count, allThings }: DeletedThings, maxIds: number): ThingsDeletedEvent {
+export function thingsDeletedEvent(
+  { removedIds, count, allThings }: DeletedThings,
+  maxIds: number,
+): ThingsDeletedEvent {
   const ids = !allThings && removedIds !== null && removedIds.length <= maxIds ? [...removedIds] : null;
   return { ids: ids ?? [], count, allThings, truncated: ids === null, at: new Date() };
 }
@@ -184,7 +189,10 @@ function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, log
         if (subscriber.offer(event, subscriberQueueMax)) continue;
         const message = `This subscription fell more than ${subscriberQueueMax} events behind and was dropped; refetch and subscribe again`;
         subscriber.drop(userError(ErrorCode.SUBSCRIBER_TOO_SLOW, message, { max: subscriberQueueMax }));
-        logger.warn({ code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax }, "slow thingsDeleted subscriber dropped");
+        logger.warn(
+          { code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax },
+          "slow thingsDeleted subscriber dropped",
+        );
       }
     },
     subscribe(): Subscriber {
@@ -222,7 +230,11 @@ export function createEventBus({
   };
   const subscribe = () => fanOut.subscribe();
   if (redisUrl === undefined) {
-    return { events: { publish: publishWith(fanOut.deliver), subscribe }, ready: async () => {}, close: async () => {} };
+    return {
+      events: { publish: publishWith(fanOut.deliver), subscribe },
+      ready: async () => {},
+      close: async () => {},
+    };
   }
   // A subscribed connection cannot publish, hence two. Not lazy: errors show at start, and ioredis reconnects by itself.
   const publishClient = new Redis(redisUrl);
@@ -233,7 +245,8 @@ export function createEventBus({
   let started = false;
   let failStart: (error: Error) => void = () => {};
   const startFailed = new Promise<never>((_, reject) => {
-    failStart = (error) => reject(new EventBusError(`Cannot connect to Redis at ${where} (REDIS_URL): ${error.message}`));
+    failStart = (error) =>
+      reject(new EventBusError(`Cannot connect to Redis at ${where} (REDIS_URL): ${error.message}`));
   });
   startFailed.catch(() => {});
   for (const client of [publishClient, subscribeClient]) {
@@ -256,7 +269,10 @@ export function createEventBus({
     ready: async () => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EventBusError(`Redis at ${where} did not answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new EventBusError(`Redis at ${where} did not answer within ${READY_TIMEOUT_MS} ms`)),
+          READY_TIMEOUT_MS,
+        );
       });
       try {
         await Promise.race([Promise.all([publishClient.ping(), subscribeClient.ping()]), startFailed, timeout]);
@@ -268,7 +284,9 @@ export function createEventBus({
     close: async () => {
       // quit() waits for pending replies; disconnect() when Redis is gone and quit would wait for a reconnect.
       await Promise.allSettled(
-        [publishClient, subscribeClient].map(async (client) => (client.status === "ready" ? client.quit() : client.disconnect())),
+        [publishClient, subscribeClient].map(async (client) =>
+          client.status === "ready" ? client.quit() : client.disconnect(),
+        ),
       );
     },
   };

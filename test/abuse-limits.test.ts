@@ -25,7 +25,8 @@ beforeEach(async () => {
   server.sql.length = 0;
 });
 
-const codeOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
+const codeOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  result.errors?.[0]?.extensions?.code;
 
 describe("document limits", () => {
   it("rejects 1000 aliased deleteThings fields before any SQL", async () => {
@@ -36,7 +37,7 @@ describe("document limits", () => {
     expect(codeOf(result)).toBe("GRAPHQL_PARSE_FAILED");
     expect(result.errors?.[0]?.message).toMatch(/token limit/i);
     expect(server.sql).toEqual([]);
-    expect((await server.things())).toHaveLength(1);
+    expect(await server.things()).toHaveLength(1);
   });
 
   it(`rejects more than ${DOCUMENT_LIMITS.maxAliases} aliases, even in a short document`, async () => {
@@ -71,7 +72,7 @@ describe("document limits", () => {
     expect(result.data).toBeUndefined();
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: "TOO_MANY_IDS", max: 10, requested: 12 } });
     expect(server.sql).toEqual([]);
-    expect((await server.things())).toHaveLength(12);
+    expect(await server.things()).toHaveLength(12);
   });
 
   it("refuses batched operations in one HTTP request", async () => {
@@ -85,7 +86,11 @@ describe("HTTP limits", () => {
   it("answers a body over MAX_BODY_BYTES with 413 and a GraphQL error, without reading it", async () => {
     const response = await server.app.fetch("http://yoga/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", "content-length": "70000", authorization: `Bearer ${TEST_API_KEY}` },
+      headers: {
+        "content-type": "application/json",
+        "content-length": "70000",
+        authorization: `Bearer ${TEST_API_KEY}`,
+      },
       body: JSON.stringify({ query: "{ thingCount }", variables: { pad: "x".repeat(69950) } }),
     });
     expect(response.status).toBe(413);

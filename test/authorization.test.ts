@@ -49,7 +49,7 @@ describe("authorization with API keys and HS256 JWTs", () => {
       expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
     expect(server.sql).toEqual([]);
-    expect((await server.things())).toHaveLength(1);
+    expect(await server.things()).toHaveLength(1);
   });
 
   it("refuses a token without the field's scope with FORBIDDEN naming the scope, before any SQL", async () => {
@@ -66,14 +66,16 @@ describe("authorization with API keys and HS256 JWTs", () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN", scope });
     }
     expect(server.sql).toEqual([]);
-    expect((await server.things())).toHaveLength(1);
+    expect(await server.things()).toHaveLength(1);
   });
 
   it("lets a token with things:delete delete, and records its subject in one audit row", async () => {
     const ids = (await server.seed(["a", "b"])).map(String);
     const result = await server.execute(DeleteThingsDocument, { ids }, { token: SCOPED_API_KEYS.delete.key });
     expect(result.data?.deleteThings.deletedCount).toBe(2);
-    expect((await server.audit())).toEqual([{ subject: "deleter", operation: "deleteThings", idCount: 2, dryRun: false }]);
+    expect(await server.audit()).toEqual([
+      { subject: "deleter", operation: "deleteThings", idCount: 2, dryRun: false },
+    ]);
   });
 
   it("refuses an unknown or malformed token with UNAUTHENTICATED, even for a public read", async () => {
@@ -102,7 +104,7 @@ describe("authorization with API keys and HS256 JWTs", () => {
     const token = await hs256({ sub: "alice", scope: "things:read things:delete" });
     const result = await server.execute(DeleteThingsDetailedDocument, { ids: [id!] }, { token });
     expect(result.data?.deleteThings.deletedIds).toEqual([id]);
-    expect((await server.audit())).toEqual([{ subject: "alice", operation: "deleteThings", idCount: 1, dryRun: false }]);
+    expect(await server.audit()).toEqual([{ subject: "alice", operation: "deleteThings", idCount: 1, dryRun: false }]);
   });
 
   it("refuses an expired JWT, one signed with another secret, and one without the scope", async () => {
@@ -116,7 +118,7 @@ describe("authorization with API keys and HS256 JWTs", () => {
     const readOnly = await hs256({ sub: "alice", scope: "things:read" });
     const result = await server.execute(DeleteThingsDocument, { ids: [id!] }, { token: readOnly });
     expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    expect((await server.things())).toHaveLength(1);
+    expect(await server.things()).toHaveLength(1);
   });
 });
 
@@ -153,21 +155,21 @@ describe("JWT claims a token must carry", () => {
     ],
   ];
 
-  it.each(refused)("refuses a JWT with %s with UNAUTHENTICATED: nothing deleted, no audit row, no error logged", async (
-    _case,
-    sign,
-  ) => {
-    const ids = (await server.seed(["a"])).map(String);
-    const token = await sign();
-    for (const document of [DeleteThingsDocument, DeleteThingsDetailedDocument]) {
-      const result = await server.execute(document, { ids }, { token });
-      expect(result.data ?? null).toBeNull();
-      expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    }
-    expect((await server.things())).toHaveLength(1);
-    expect((await server.audit())).toEqual([]);
-    expect(logs.errors()).toEqual([]);
-  });
+  it.each(refused)(
+    "refuses a JWT with %s with UNAUTHENTICATED: nothing deleted, no audit row, no error logged",
+    async (_case, sign) => {
+      const ids = (await server.seed(["a"])).map(String);
+      const token = await sign();
+      for (const document of [DeleteThingsDocument, DeleteThingsDetailedDocument]) {
+        const result = await server.execute(document, { ids }, { token });
+        expect(result.data ?? null).toBeNull();
+        expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      }
+      expect(await server.things()).toHaveLength(1);
+      expect(await server.audit()).toEqual([]);
+      expect(logs.errors()).toEqual([]);
+    },
+  );
 
   it("accepts a JWT with a string sub, an exp, and an iat within the clock tolerance", async () => {
     const ids = (await server.seed(["a", "b"])).map(String);
@@ -220,7 +222,10 @@ describe("JWTs verified with a public key or a JWKS endpoint", () => {
     publicKeyPem = await exportSPKI(publicKey);
     const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
     sign = (claims) =>
-      new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setExpirationTime("5m").sign(privateKey);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+        .setExpirationTime("5m")
+        .sign(privateKey);
     // A loopback identity provider publishing the key set, as a real one would at /.well-known/jwks.json.
     jwks = createServer((_request, response) => {
       response.setHeader("content-type", "application/json");

@@ -23,9 +23,12 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "0" })).toThrow(ConfigError);
   });
 
-  it.each(["postgresql://u:p@db:5432/things", "postgres://db/things?schema=app"])("accepts the PostgreSQL URL %s", (url) => {
-    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ provider: "postgresql", url });
-  });
+  it.each(["postgresql://u:p@db:5432/things", "postgres://db/things?schema=app"])(
+    "accepts the PostgreSQL URL %s",
+    (url) => {
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ provider: "postgresql", url });
+    },
+  );
 
   it("reads the pool, timeout, Redis and shutdown settings", () => {
     const config = loadConfig({

@@ -20,8 +20,8 @@ const FORGED_CURSORS = {
   "an id beyond Int": base64("GPC:N:99999999999"),
   "another plugin's prefix": base64("XYZ:N:1"),
   "not base64 at all": "not a cursor!",
-  "empty": "",
-  "huge": base64(`GPC:N:${"9".repeat(30_000)}`),
+  empty: "",
+  huge: base64(`GPC:N:${"9".repeat(30_000)}`),
 };
 
 describe("forged connection cursors", () => {
@@ -43,7 +43,10 @@ describe("forged connection cursors", () => {
     async (_shape, cursor) => {
       const forward = await server.execute(ThingsPageDocument, { first: 2, after: cursor });
       const backward = await server.execute(ThingsPageBeforeDocument, { last: 2, before: cursor });
-      for (const [result, argumentName] of [[forward, "after"], [backward, "before"]] as const) {
+      for (const [result, argumentName] of [
+        [forward, "after"],
+        [backward, "before"],
+      ] as const) {
         expect(result.status).toBe(200);
         expect(result.data).toBeNull();
         expect(result.errors).toHaveLength(1);

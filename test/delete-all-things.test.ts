@@ -20,7 +20,12 @@ describe("deleteAllThings", () => {
     expect(result.data?.deleteAllThings.deletedCount).toBe(3);
     expect(await server.things()).toEqual([]);
     // No COUNT(*) first: the DELETE reports how many rows it removed, and a wrong count rolls it back.
-    expect(server.sql.map((statement) => statement.sql)).toEqual(["BEGIN", 'DELETE FROM "Thing"', AUDIT_INSERT, "COMMIT"]);
+    expect(server.sql.map((statement) => statement.sql)).toEqual([
+      "BEGIN",
+      'DELETE FROM "Thing"',
+      AUDIT_INSERT,
+      "COMMIT",
+    ]);
   });
 
   it("rolls the DELETE back and answers COUNT_MISMATCH when only the count is asked and it is wrong", async () => {

@@ -26,7 +26,9 @@ describe("concurrent deleteThings calls with overlapping ids", () => {
       const first = servers[0]!;
       await first.clear();
       const ids = await first.seed(Array.from({ length: 300 }, (_, i) => `round ${round} thing ${i}`));
-      const calls = [1, 2, 3, 4].map((call) => [servers[call % servers.length]!, sample(ids, round * 4 + call)] as const);
+      const calls = [1, 2, 3, 4].map(
+        (call) => [servers[call % servers.length]!, sample(ids, round * 4 + call)] as const,
+      );
 
       const results = await Promise.all(
         calls.map(([server, requested]) => server.execute(DeleteThingsDetailedDocument, { ids: requested })),

@@ -20,7 +20,9 @@ describe("concurrent deleteThingsWhere calls on overlapping rows", () => {
   it("all succeed and remove every matching row exactly once (10 rounds, two connections)", async () => {
     for (let round = 0; round < 10; round++) {
       await first.clear();
-      const ids = await first.seed(Array.from({ length: 200 }, (_, i) => `${i % 2 ? "odd" : "even"} ${i % 3 ? "x" : "y"}`));
+      const ids = await first.seed(
+        Array.from({ length: 200 }, (_, i) => `${i % 2 ? "odd" : "even"} ${i % 3 ? "x" : "y"}`),
+      );
       first.sql.length = 0;
       second.sql.length = 0;
       const filters = ["odd", "even", "x", "y", "odd x", "even y"];

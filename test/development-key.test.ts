@@ -29,28 +29,43 @@ describe("authentication at start", () => {
     expect(first.graphiqlHeaders).toEqual({ authorization: `Bearer ${key!.key}` });
     expect(statSync(join(data, "dev-api-key")).mode & 0o777).toBe(0o600);
 
-    const principal = await (await createAuthenticator(first.auth))(
-      new Request("http://x/", { headers: { authorization: `Bearer ${key!.key}` } }),
-    );
-    expect([...principal!.scopes].sort()).toEqual(["things:delete", "things:delete-all", "things:read", "things:write"]);
+    const principal = await (
+      await createAuthenticator(first.auth)
+    )(new Request("http://x/", { headers: { authorization: `Bearer ${key!.key}` } }));
+    expect([...principal!.scopes].sort()).toEqual([
+      "things:delete",
+      "things:delete-all",
+      "things:read",
+      "things:write",
+    ]);
   });
 
   it("uses the configured keys, and no development key, when API_KEYS is set", () => {
     const data = scratch();
-    const config = loadConfig({ API_KEYS: JSON.stringify([{ key: "k".repeat(20), sub: "ci", scopes: ["things:read"] }]) });
+    const config = loadConfig({
+      API_KEYS: JSON.stringify([{ key: "k".repeat(20), sub: "ci", scopes: ["things:read"] }]),
+    });
     const start = authenticationForStart(config, logger, data);
     expect(start.auth.apiKeys.map((key) => key.sub)).toEqual(["ci"]);
     expect(start.graphiqlHeaders).toBeUndefined();
   });
 
   it("refuses to start in production without authentication configured", () => {
-    expect(() => authenticationForStart(loadConfig({ NODE_ENV: "production" }), logger, scratch())).toThrow(ConfigError);
+    expect(() => authenticationForStart(loadConfig({ NODE_ENV: "production" }), logger, scratch())).toThrow(
+      ConfigError,
+    );
   });
 
   it("stops the real server process in production without authentication, with one clear line and exit code 1", () => {
     const data = scratch();
     const run = spawnSync(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${join(data, "t.db")}`, API_KEYS: "", JWT_SECRET: "" },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: `file:${join(data, "t.db")}`,
+        API_KEYS: "",
+        JWT_SECRET: "",
+      },
       encoding: "utf8",
       timeout: 30_000,
     });

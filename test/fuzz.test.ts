@@ -29,7 +29,12 @@ const hostileScalar = fc.oneof(
   fc.string({ minLength: 5_000, maxLength: 10_000 }),
 );
 const hostileValue = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: "small" }, hostileScalar, fc.array(tie("value"), { maxLength: 4 }), fc.dictionary(fc.string(), tie("value"), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: "small" },
+    hostileScalar,
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie("value"), { maxKeys: 3 }),
+  ),
 })).value;
 const idList = fc.array(fc.oneof(fc.integer({ min: 1, max: 400 }).map(String), hostileScalar, hostileValue), {
   maxLength: 60,
@@ -46,30 +51,56 @@ const DOCUMENTS = [
 ];
 
 const request = fc.record({
-  token: fc.constantFrom<string | null>(TEST_API_KEY, SCOPED_API_KEYS.read.key, SCOPED_API_KEYS.delete.key, null, "garbage"),
-  contentType: fc.constantFrom("application/json", "application/json", "text/plain", "application/graphql", "multipart/form-data", ""),
+  token: fc.constantFrom<string | null>(
+    TEST_API_KEY,
+    SCOPED_API_KEYS.read.key,
+    SCOPED_API_KEYS.delete.key,
+    null,
+    "garbage",
+  ),
+  contentType: fc.constantFrom(
+    "application/json",
+    "application/json",
+    "text/plain",
+    "application/graphql",
+    "multipart/form-data",
+    "",
+  ),
   body: fc.oneof(
-    { weight: 6, arbitrary: fc.record({
-      query: fc.oneof(fc.constantFrom(...DOCUMENTS), fc.string()),
-      variables: fc.record(
-        {
-          ids: idList,
-          dryRun: fc.oneof(fc.boolean(), hostileScalar),
-          where: fc.oneof(
-            fc.record({ textContains: fc.oneof(fc.constantFrom("seed 1", "zzz"), hostileScalar), idIn: idList }, { requiredKeys: [] }),
-            hostileValue,
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({
+          query: fc.oneof(fc.constantFrom(...DOCUMENTS), fc.string()),
+          variables: fc.record(
+            {
+              ids: idList,
+              dryRun: fc.oneof(fc.boolean(), hostileScalar),
+              where: fc.oneof(
+                fc.record(
+                  { textContains: fc.oneof(fc.constantFrom("seed 1", "zzz"), hostileScalar), idIn: idList },
+                  { requiredKeys: [] },
+                ),
+                hostileValue,
+              ),
+              atMost: fc.oneof(fc.integer({ min: -2, max: 60 }), hostileScalar),
+              expectedCount: fc.oneof(fc.integer({ min: -1, max: 400 }), hostileScalar),
+              texts: fc.oneof(fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }), hostileValue),
+              id: hostileScalar,
+            },
+            { requiredKeys: [] },
           ),
-          atMost: fc.oneof(fc.integer({ min: -2, max: 60 }), hostileScalar),
-          expectedCount: fc.oneof(fc.integer({ min: -1, max: 400 }), hostileScalar),
-          texts: fc.oneof(fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }), hostileValue),
-          id: hostileScalar,
-        },
-        { requiredKeys: [] },
-      ),
-    }).map((envelope) => JSON.stringify(envelope)) },
+        })
+        .map((envelope) => JSON.stringify(envelope)),
+    },
     { weight: 1, arbitrary: fc.string().map((text) => `{"query": ${text}`) },
     { weight: 1, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
-    { weight: 1, arbitrary: fc.array(fc.record({ query: fc.constantFrom(...DOCUMENTS) }), { minLength: 2, maxLength: 3 }).map((batch) => JSON.stringify(batch)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(fc.record({ query: fc.constantFrom(...DOCUMENTS) }), { minLength: 2, maxLength: 3 })
+        .map((batch) => JSON.stringify(batch)),
+    },
   ),
 });
 
@@ -156,7 +187,10 @@ describe("arbitrary texts", () => {
     return codePoints.length <= MAX_TEXT_LENGTH && codePoints.every((cp) => cp !== 0 && (cp < 0xd800 || cp > 0xdfff));
   };
   const idsWhere = (matches: (stored: string) => boolean) =>
-    [...stored].filter(([, value]) => matches(value)).map(([id]) => String(id)).sort((a, b) => Number(a) - Number(b));
+    [...stored]
+      .filter(([, value]) => matches(value))
+      .map(([id]) => String(id))
+      .sort((a, b) => Number(a) - Number(b));
 
   const call = fc.oneof(
     fc.record({ kind: fc.constant("createThing" as const), texts: fc.tuple(text) }),

@@ -107,7 +107,12 @@ async function runClient(client: number, log: ClientLog, stopped: () => boolean)
       const data = await attempt(DeleteThingsDetailedDocument, { ids: ids.map(String) });
       if (!data) log.unacknowledged.push({ kind: "delete", ids, generation });
       else {
-        log.acknowledged.push({ kind: "delete", ids, deletedIds: data.deleteThings.deletedIds.map(Number), generation });
+        log.acknowledged.push({
+          kind: "delete",
+          ids,
+          deletedIds: data.deleteThings.deletedIds.map(Number),
+          generation,
+        });
         acknowledgedOne();
       }
     } else {
@@ -163,7 +168,8 @@ function violations(logs: readonly ClientLog[], rows: readonly { id: number; tex
     }
     if (op.kind === "create") for (const text of op.texts) created.add(text);
   }
-  for (const row of rows) if (!created.has(row.text)) found.push(`row ${row.id} "${row.text}" was created by no client`);
+  for (const row of rows)
+    if (!created.has(row.text)) found.push(`row ${row.id} "${row.text}" was created by no client`);
   return found;
 }
 

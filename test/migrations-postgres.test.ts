@@ -113,7 +113,10 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
   test("the server refuses to start on an unreachable database with one line and exit code 1", async ({ expect }) => {
     const failing = startServerProcess({ DATABASE_URL: UNREACHABLE_URL });
     await expect(failing).rejects.toThrow(/exited with 1/);
-    const message = await failing.then(() => "", (error: Error) => error.message);
+    const message = await failing.then(
+      () => "",
+      (error: Error) => error.message,
+    );
     expect(message).toMatch(/Cannot start: Cannot connect to the database in DATABASE_URL/);
     expect(message).not.toMatch(/^\s+at /m);
   });
@@ -121,7 +124,9 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
   // Without the explicit exit, the wasm engine's timer keeps a PostgreSQL run alive for 10 s (P6). A pending timer
   // far longer than the test stands in for it, so that waiting for the event loop to empty fails by the test's
   // timeout instead of by a duration measured on a machine that may be busy.
-  test("npm run db:migrate applies, then reports up to date, and exits with a timer still pending", async ({ expect }) => {
+  test("npm run db:migrate applies, then reports up to date, and exits with a timer still pending", async ({
+    expect,
+  }) => {
     const url = await freshDatabase();
     const pendingTimer = ["--import", "data:text/javascript,setTimeout(() => {}, 120000)"];
 
@@ -164,7 +169,10 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
     try {
       const created = await prisma.thing.createManyAndReturn({ data: [{ text: "a" }, { text: "b" }] });
       const deletes = new ThingDeletes(prisma, postgresDialect);
-      const outcome = await deletes.byIds(created.map((thing) => thing.id), { dryRun: false, wantIds: true, subject: "test" });
+      const outcome = await deletes.byIds(
+        created.map((thing) => thing.id),
+        { dryRun: false, wantIds: true, subject: "test" },
+      );
       expect(outcome.deletedIds).toEqual(created.map((thing) => thing.id));
     } finally {
       await prisma.$disconnect();
@@ -172,7 +180,9 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
   });
 
   // Doubles as the CI check that prisma/postgresql/schema.prisma and its committed migrations agree.
-  test("migrate diff finds no drift between the PostgreSQL migrations and the PostgreSQL schema", async ({ expect }) => {
+  test("migrate diff finds no drift between the PostgreSQL migrations and the PostgreSQL schema", async ({
+    expect,
+  }) => {
     const args = [
       "--from-migrations",
       "prisma/postgresql/migrations",

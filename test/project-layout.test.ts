@@ -11,7 +11,10 @@ import { root } from "./support/processes.ts";
 const START_UP_ONLY = ["src/db/migrations/"];
 
 function sourceFiles(): string[] {
-  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "src"], { cwd: root, encoding: "utf8" })
+  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "src"], {
+    cwd: root,
+    encoding: "utf8",
+  })
     .split("\n")
     .filter((file) => file.endsWith(".ts"));
 }
@@ -25,9 +28,15 @@ describe("project layout", () => {
   it("nothing under src/ imports test/ or bench/, and only start-up code imports tools/", () => {
     const offenders = sourceFiles().flatMap((file) => {
       const text = readFileSync(join(root, file), "utf8");
-      const imports = [...text.matchAll(/from\s+"([^"]+)"|import\(\s*"([^"]+)"/g)].map((match) => match[1] ?? match[2] ?? "");
+      const imports = [...text.matchAll(/from\s+"([^"]+)"|import\(\s*"([^"]+)"/g)].map(
+        (match) => match[1] ?? match[2] ?? "",
+      );
       return imports
-        .filter((specifier) => /(^|\/)(test|bench)\//.test(specifier) || (/(^|\/)tools\//.test(specifier) && !START_UP_ONLY.some((dir) => file.startsWith(dir))))
+        .filter(
+          (specifier) =>
+            /(^|\/)(test|bench)\//.test(specifier) ||
+            (/(^|\/)tools\//.test(specifier) && !START_UP_ONLY.some((dir) => file.startsWith(dir))),
+        )
         .map((specifier) => `${file} → ${specifier}`);
     });
     expect(offenders).toEqual([]);

@@ -85,9 +85,8 @@ describe("GET /ready", () => {
           await full.prisma.$queryRawUnsafe(`PRAGMA max_page_count = ${pages}`);
           await full.raw.exec(`PRAGMA max_page_count = ${pages}`);
         };
-        const [{ page_count: pages }] = await full.prisma.$queryRawUnsafe<[{ page_count: bigint | number }]>(
-          "PRAGMA page_count",
-        );
+        const [{ page_count: pages }] =
+          await full.prisma.$queryRawUnsafe<[{ page_count: bigint | number }]>("PRAGMA page_count");
         await capPages(Number(pages) + 8);
         const fill = async () => full.seed(Array.from({ length: 4 }, () => "x".repeat(1000)));
         await expect(async () => {

@@ -35,7 +35,11 @@ function stalledSubscriber(url: string): Promise<StalledSubscriber> {
       url,
       {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${TEST_API_KEY}` },
+        headers: {
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          authorization: `Bearer ${TEST_API_KEY}`,
+        },
       },
       (response) => {
         // The kernel's buffers fill, then the server's write waits for 'drain' and Yoga stops pulling events.
@@ -74,7 +78,10 @@ function messages(text: string): [string, string][] {
     .split("\n\n")
     .map((message) => message.split("\n"))
     .filter((lines) => lines[0]?.startsWith("event: "))
-    .map((lines) => [lines[0]!.slice("event: ".length), lines.find((line) => line.startsWith("data:"))?.slice(5) ?? ""]);
+    .map((lines) => [
+      lines[0]!.slice("event: ".length),
+      lines.find((line) => line.startsWith("data:"))?.slice(5) ?? "",
+    ]);
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -86,56 +93,64 @@ describe.each([
   { transport: "in process", env: {}, skip: false },
   { transport: "through Redis", env: { REDIS_URL: TEST_REDIS_URL }, skip: !redis },
 ])("a subscriber that stops reading ($transport)", ({ env, skip }) => {
-  it.skipIf(skip)("is dropped with SUBSCRIBER_TOO_SLOW; the process lives on and a reading subscriber gets every event", async () => {
-    const database = await createScratchDatabase();
-    cleanups.push(() => database.drop());
-    const server = await startServerProcess({
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: "4",
-      SUBSCRIBER_QUEUE_MAX: String(SUBSCRIBER_QUEUE_MAX),
-      EVENT_MAX_IDS: String(BATCH),
-      REDIS_CHANNEL_PREFIX: `test-${randomBytes(4).toString("hex")}:`,
-      ...env,
-    });
-    cleanups.push(() => void server.stop());
-    const raw = await openRawDatabase(database.url);
-    cleanups.push(() => raw.close());
-    const url = `${server.origin}/graphql`;
+  it.skipIf(skip)(
+    "is dropped with SUBSCRIBER_TOO_SLOW; the process lives on and a reading subscriber gets every event",
+    async () => {
+      const database = await createScratchDatabase();
+      cleanups.push(() => database.drop());
+      const server = await startServerProcess({
+        DATABASE_URL: database.url,
+        DATABASE_POOL_SIZE: "4",
+        SUBSCRIBER_QUEUE_MAX: String(SUBSCRIBER_QUEUE_MAX),
+        EVENT_MAX_IDS: String(BATCH),
+        REDIS_CHANNEL_PREFIX: `test-${randomBytes(4).toString("hex")}:`,
+        ...env,
+      });
+      cleanups.push(() => void server.stop());
+      const raw = await openRawDatabase(database.url);
+      cleanups.push(() => raw.close());
+      const url = `${server.origin}/graphql`;
 
-    const healthy = await subscribe(fetch, url, ThingsDeletedDocument);
-    cleanups.push(() => healthy.close());
-    const received = keepReading(healthy);
-    const stalled = await stalledSubscriber(url);
-    cleanups.push(() => stalled.close());
+      const healthy = await subscribe(fetch, url, ThingsDeletedDocument);
+      cleanups.push(() => healthy.close());
+      const received = keepReading(healthy);
+      const stalled = await stalledSubscriber(url);
+      cleanups.push(() => stalled.close());
 
-    const [kept] = await raw.seed(["kept"]);
-    let dropped = false;
-    void server.outputMatches(/slow thingsDeleted subscriber dropped/).then(() => (dropped = true));
-    const deleted: string[] = [];
-    let rounds = 0;
-    for (; !dropped && rounds < MAX_ROUNDS; rounds++) {
-      const ids = (await raw.seed(Array.from({ length: BATCH }, (_, i) => `r${rounds}-${i}`))).map(String);
-      const result = await executeOverHttp(url, DeleteThingsDocument, { ids });
-      expect(result.data?.deleteThings.deletedCount).toBe(BATCH);
-      deleted.push(...ids);
-    }
-    expect(dropped).toBe(true);
-    expect(server.output()).toMatch(/"level":40,.*"code":"SUBSCRIBER_TOO_SLOW"/);
+      const [kept] = await raw.seed(["kept"]);
+      let dropped = false;
+      void server.outputMatches(/slow thingsDeleted subscriber dropped/).then(() => (dropped = true));
+      const deleted: string[] = [];
+      let rounds = 0;
+      for (; !dropped && rounds < MAX_ROUNDS; rounds++) {
+        const ids = (await raw.seed(Array.from({ length: BATCH }, (_, i) => `r${rounds}-${i}`))).map(String);
+        const result = await executeOverHttp(url, DeleteThingsDocument, { ids });
+        expect(result.data?.deleteThings.deletedCount).toBe(BATCH);
+        deleted.push(...ids);
+      }
+      expect(dropped).toBe(true);
+      expect(server.output()).toMatch(/"level":40,.*"code":"SUBSCRIBER_TOO_SLOW"/);
 
-    // Still serving: one more delete answers, and the subscriber that reads gets every event, in order.
-    const [last] = (await raw.seed(["last"])).map(String);
-    expect((await executeOverHttp(url, DeleteThingsDocument, { ids: [last!] })).data?.deleteThings.deletedCount).toBe(1);
-    await vi.waitFor(() => expect(received.at(-1)).toBe(last), { timeout: 30_000 });
-    expect(received).toEqual([...deleted, last]);
-    expect(server.child.exitCode).toBeNull();
-    expect(await raw.things()).toEqual([{ id: kept, text: "kept" }]);
+      // Still serving: one more delete answers, and the subscriber that reads gets every event, in order.
+      const [last] = (await raw.seed(["last"])).map(String);
+      expect((await executeOverHttp(url, DeleteThingsDocument, { ids: [last!] })).data?.deleteThings.deletedCount).toBe(
+        1,
+      );
+      await vi.waitFor(() => expect(received.at(-1)).toBe(last), { timeout: 30_000 });
+      expect(received).toEqual([...deleted, last]);
+      expect(server.child.exitCode).toBeNull();
+      expect(await raw.things()).toEqual([{ id: kept, text: "kept" }]);
 
-    // The stalled client, reading again, gets what was in flight, then the error, then the end of the stream.
-    const sent = messages(await stalled.resume());
-    expect(sent.at(-1)).toEqual(["complete", ""]);
-    const [event, data] = sent.at(-2)!;
-    expect(event).toBe("next");
-    expect(JSON.parse(data)).toMatchObject({ errors: [{ extensions: { code: "SUBSCRIBER_TOO_SLOW", max: SUBSCRIBER_QUEUE_MAX } }] });
-    expect(sent.length - 2).toBeLessThan(rounds);
-  }, 180_000);
+      // The stalled client, reading again, gets what was in flight, then the error, then the end of the stream.
+      const sent = messages(await stalled.resume());
+      expect(sent.at(-1)).toEqual(["complete", ""]);
+      const [event, data] = sent.at(-2)!;
+      expect(event).toBe("next");
+      expect(JSON.parse(data)).toMatchObject({
+        errors: [{ extensions: { code: "SUBSCRIBER_TOO_SLOW", max: SUBSCRIBER_QUEUE_MAX } }],
+      });
+      expect(sent.length - 2).toBeLessThan(rounds);
+    },
+    180_000,
+  );
 });

@@ -33,7 +33,9 @@ afterAll(async () => {
 function makeImmutable(path: string): boolean {
   const result = spawnSync("chattr", ["+i", path], { encoding: "utf8" });
   if (result.status !== 0) {
-    console.warn(`SKIPPED: chattr +i ${path} failed (${result.stderr?.trim() || result.error?.message}); needs ext4/xfs and CAP_LINUX_IMMUTABLE`);
+    console.warn(
+      `SKIPPED: chattr +i ${path} failed (${result.stderr?.trim() || result.error?.message}); needs ext4/xfs and CAP_LINUX_IMMUTABLE`,
+    );
     return false;
   }
   immutable.push(path);
@@ -85,7 +87,10 @@ describe("a start that cannot succeed", { timeout: 120_000 }, () => {
     const file = databaseUrl.slice("file:".length);
     if (!makeImmutable(file)) return context.skip();
     try {
-      await expectOneLine({ DATABASE_URL: databaseUrl }, new RegExp(`The SQLite database file ${file} is not writable \\(EPERM\\)`));
+      await expectOneLine(
+        { DATABASE_URL: databaseUrl },
+        new RegExp(`The SQLite database file ${file} is not writable \\(EPERM\\)`),
+      );
     } finally {
       spawnSync("chattr", ["-i", file]);
       immutable.splice(immutable.indexOf(file), 1);

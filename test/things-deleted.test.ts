@@ -72,14 +72,14 @@ describe("thingsDeleted subscription (SSE)", () => {
     await server.execute(DeleteThingsWhereDocument, { where: { idIn: ids.slice(0, EVENT_MAX_IDS) }, atMost: 100 });
     expect(await nextEvent()).toMatchObject({ ids: ids.slice(0, EVENT_MAX_IDS), truncated: false });
 
-    (await server.seed(texts(EVENT_MAX_IDS)));
+    await server.seed(texts(EVENT_MAX_IDS));
     await server.execute(DeleteThingsWhereDocument, { where: { textContains: "t" }, atMost: 100 });
     expect(await nextEvent()).toMatchObject({ ids: [], count: EVENT_MAX_IDS + 1, truncated: true });
     expect(await server.things()).toEqual([]);
   });
 
   it("tells subscribers when deleteAllThings emptied the table", async () => {
-    (await server.seed(["a", "b"]));
+    await server.seed(["a", "b"]);
     await server.execute(DeleteAllThingsCountDocument, { expectedCount: 2 });
     expect(await nextEvent()).toMatchObject({ ids: [], count: 2, allThings: true, truncated: true });
   });
@@ -89,7 +89,7 @@ describe("thingsDeleted subscription (SSE)", () => {
     await server.execute(DeleteThingsDocument, { ids });
     expect(await nextEvent()).toMatchObject({ ids: [], count: 100_000, truncated: true });
     await server.execute(DeleteThingsDocument, { ids: [] });
-    (await server.seed(["last"]));
+    await server.seed(["last"]);
     await server.execute(DeleteAllThingsCountDocument, { expectedCount: 1 });
     expect((await nextEvent())?.allThings).toBe(true);
   });

@@ -153,16 +153,19 @@ describe("text bounds", () => {
       "where.textEquals",
       () => server.execute(DeleteThingsWhereDocument, { where: { textEquals: tooLong }, atMost: 10 }),
     ],
-  ])(`refuses %s longer than MAX_TEXT_LENGTH with BAD_USER_INPUT naming %s, before any SQL`, async (_name, argumentName, send) => {
-    const kept = await server.seed([tooLong.slice(1), tooLong]);
-    const rowsBefore = await server.things();
-    server.sql.length = 0;
-    const result = await send();
-    expect(result.errors?.[0]?.message).toContain(argumentName);
-    const extensions = { code: "BAD_USER_INPUT", argumentName, maxLength: MAX_TEXT_LENGTH };
-    await expectRefusedBeforeSql(result, extensions, rowsBefore);
-    expect(kept).toHaveLength(2);
-  });
+  ])(
+    `refuses %s longer than MAX_TEXT_LENGTH with BAD_USER_INPUT naming %s, before any SQL`,
+    async (_name, argumentName, send) => {
+      const kept = await server.seed([tooLong.slice(1), tooLong]);
+      const rowsBefore = await server.things();
+      server.sql.length = 0;
+      const result = await send();
+      expect(result.errors?.[0]?.message).toContain(argumentName);
+      const extensions = { code: "BAD_USER_INPUT", argumentName, maxLength: MAX_TEXT_LENGTH };
+      await expectRefusedBeforeSql(result, extensions, rowsBefore);
+      expect(kept).toHaveLength(2);
+    },
+  );
 
   it("counts the length in code points: MAX_TEXT_LENGTH emoji are stored exactly, one more is refused", async () => {
     const longest = "😀".repeat(MAX_TEXT_LENGTH);

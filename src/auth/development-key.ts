@@ -3,9 +3,15 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, DEFAULT_DATA_DIRECTORY, SCOPES, type ApiKeyConfig, type AuthConfig, type Config } from "../config.ts";
+import {
+  ConfigError,
+  DEFAULT_DATA_DIRECTORY,
+  SCOPES,
+  type ApiKeyConfig,
+  type AuthConfig,
+  type Config,
+} from "../config.ts";
 import type { Logger } from "../logger.ts";
-
 
 export interface DevelopmentKey {
   apiKey: ApiKeyConfig;

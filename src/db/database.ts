@@ -10,7 +10,6 @@ import { sqlDialect, type SqlDialect } from "./dialect.ts";
 import { tapSqlAdapterFactory, type SqlListener } from "./sql-tap.ts";
 import { checkSqliteFileWritable, sqliteAdapterFactory } from "./sqlite.ts";
 
-
 export interface ClientOptions {
   databaseUrl: string;
   sqliteSynchronous: SqliteSynchronous;
@@ -49,7 +48,9 @@ export function createPrismaClient(options: ClientOptions): PrismaClient {
   const observed = (factory: SqlDriverAdapterFactory) =>
     options.onSql ? tapSqlAdapterFactory(factory, options.onSql) : factory;
   if (provider === "sqlite") {
-    return new PrismaClient({ adapter: observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous)) });
+    return new PrismaClient({
+      adapter: observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous)),
+    });
   }
   const adapter = observed(postgresAdapterFactory(options.databaseUrl, options.postgres));
   return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;

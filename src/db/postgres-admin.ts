@@ -10,8 +10,6 @@ export function withDatabaseName(databaseUrl: string, database: string): string 
   return url.toString();
 }
 
-
-
 /** Runs `use` on one short-lived connection (not the app's pool). */
 export async function withPostgresClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -47,7 +45,8 @@ export function isMissingDatabase(error: unknown): boolean {
  * credentials or the database are wrong. Checked by Node/pg error codes, the adapter's error kinds and Prisma's codes.
  */
 export function isUnreachable(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : String(error);
+  const text =
+    error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : String(error);
   // P1000–P1003, P1017: Prisma's codes for the same (the schema engine reports these).
   return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout expired|Connection terminated|Can't reach database server|\bP100[0-3]\b|\bP1017\b|57P0[1-3]|28P01|28000|3D000|DatabaseDoesNotExist|DatabaseNotReachable|AuthenticationFailed|SocketTimeout/i.test(
     text,

@@ -1,11 +1,6 @@
 // Reports every statement a Prisma driver adapter sends, transaction boundaries included. Tests use it to prove
 // "one DELETE, no per-row work"; LOG_LEVEL=trace uses it to log SQL.
-import type {
-  SqlDriverAdapter,
-  SqlDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
-} from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 
 export interface ObservedStatement {
   sql: string;
@@ -50,10 +45,7 @@ function tap<T extends object>(target: T, listener: SqlListener): T {
   });
 }
 
-export function tapSqlAdapterFactory(
-  factory: SqlDriverAdapterFactory,
-  listener: SqlListener,
-): SqlDriverAdapterFactory {
+export function tapSqlAdapterFactory(factory: SqlDriverAdapterFactory, listener: SqlListener): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,

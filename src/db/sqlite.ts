@@ -1,12 +1,7 @@
 // The embedded SQLite database, better-sqlite3 through Prisma's driver adapter, with the settings and the one fix this
 // project relies on.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import type {
-  SqlDriverAdapter,
-  SqlDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
-} from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SqliteSynchronous } from "../config.ts";
@@ -58,15 +53,13 @@ function isolateTransactions(adapter: SqlDriverAdapter): SqlDriverAdapter {
       await gate.whenIdle();
       return run(...args);
     };
-  const leaveAfter =
-    (finish: () => Promise<void>) =>
-    async (): Promise<void> => {
-      try {
-        await finish();
-      } finally {
-        gate.leave();
-      }
-    };
+  const leaveAfter = (finish: () => Promise<void>) => async (): Promise<void> => {
+    try {
+      await finish();
+    } finally {
+      gate.leave();
+    }
+  };
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
@@ -140,5 +133,6 @@ export function checkSqliteFileWritable(path: string): void {
     mkdirSync(directory, { recursive: true });
     accessSync(directory, constants.W_OK);
   });
-  if (existsSync(path)) check("The SQLite database file", path, () => accessSync(path, constants.R_OK | constants.W_OK));
+  if (existsSync(path))
+    check("The SQLite database file", path, () => accessSync(path, constants.R_OK | constants.W_OK));
 }

@@ -31,7 +31,11 @@ export function httpGuardsPlugin(maxBytes: number): Plugin {
         endResponse(refusal(411, "LENGTH_REQUIRED", "Send the request body with a Content-Length header"));
       } else if (!POST_MEDIA_TYPES.includes(mediaType)) {
         endResponse(
-          refusal(415, "UNSUPPORTED_MEDIA_TYPE", `POST a GraphQL request as application/json, not "${mediaType.slice(0, 100)}"`),
+          refusal(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            `POST a GraphQL request as application/json, not "${mediaType.slice(0, 100)}"`,
+          ),
         );
       }
     },

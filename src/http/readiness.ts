@@ -18,12 +18,18 @@ type MigrationRow = { migration_name: string };
  * code may not handle. Then probes a write, so a full disk or a read-only database takes the instance out of
  * rotation, and puts it back by itself once writes work again.
  */
-export function databaseReadiness({ prisma, provider, migrations }: Pick<Database, "prisma" | "provider" | "migrations">): ReadinessCheck {
+export function databaseReadiness({
+  prisma,
+  provider,
+  migrations,
+}: Pick<Database, "prisma" | "provider" | "migrations">): ReadinessCheck {
   return async () => {
     let rows: MigrationRow[];
     try {
       rows = await withTimeout(
-        prisma.$queryRaw<MigrationRow[]>`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+        prisma.$queryRaw<
+          MigrationRow[]
+        >`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
       );
     } catch {
       return { ready: false, reason: "database unreachable or without migration history" };
@@ -32,7 +38,8 @@ export function databaseReadiness({ prisma, provider, migrations }: Pick<Databas
     const missing = migrations.filter((name) => !applied.has(name));
     if (missing.length > 0) return { ready: false, reason: `migrations not applied: ${missing.join(", ")}` };
     const unknown = [...applied].filter((name) => !migrations.includes(name));
-    if (unknown.length > 0) return { ready: false, reason: `database has migrations this code does not know: ${unknown.join(", ")}` };
+    if (unknown.length > 0)
+      return { ready: false, reason: `database has migrations this code does not know: ${unknown.join(", ")}` };
     try {
       await withTimeout(probeWrite(prisma, provider));
     } catch (error) {

@@ -46,7 +46,10 @@ export async function shutDown({ server, inFlight, timeoutMs, logger, release }:
   ]);
   clearTimeout(timer);
   if (timedOut) {
-    logger.warn({ inFlight: inFlight.count(), timeoutMs }, "shutdown timeout: closing connections with requests in flight");
+    logger.warn(
+      { inFlight: inFlight.count(), timeoutMs },
+      "shutdown timeout: closing connections with requests in flight",
+    );
   }
   // Ends SSE streams and keep-alive connections, so that server.close() can finish.
   server.closeAllConnections();

@@ -28,7 +28,12 @@ const reportAsValidationError = {
 
 export function documentLimitsPlugin(): Plugin {
   return EnvelopArmorPlugin({
-    maxDepth: { n: DOCUMENT_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...reportAsValidationError },
+    maxDepth: {
+      n: DOCUMENT_LIMITS.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      ...reportAsValidationError,
+    },
     maxAliases: { n: DOCUMENT_LIMITS.maxAliases, ...reportAsValidationError },
     // Counted while parsing, before there is a validation context: this one stays a parse error.
     maxTokens: { n: DOCUMENT_LIMITS.maxTokens },

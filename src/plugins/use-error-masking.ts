@@ -30,7 +30,8 @@ export function unexpectedErrorMaskingPlugin(logger: Logger): Plugin<AppContext>
   };
   return {
     onExecute: ({ args }) => ({
-      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, maskResults(args.contextValue.requestId)),
+      onExecuteDone: (payload) =>
+        handleStreamOrSingleExecutionResult(payload, maskResults(args.contextValue.requestId)),
     }),
     onSubscribe: ({ args }) => ({
       onSubscribeResult: (payload) =>

@@ -42,9 +42,11 @@ describe("Apollo example: deleteSelection + evictDeletedThings", () => {
 
     const latest = await list.waitFor((thingIds) => thingIds.length === 3);
     expect(latest).toEqual({ thingIds: [c, d, e], thingCount: 3, totalCount: 3 });
-    expect(Object.keys(client.cache.extract() as object).filter((key) => key.startsWith("Thing:")).sort()).toEqual(
-      [c, d, e].map((id) => `Thing:${id}`),
-    );
+    expect(
+      Object.keys(client.cache.extract() as object)
+        .filter((key) => key.startsWith("Thing:"))
+        .sort(),
+    ).toEqual([c, d, e].map((id) => `Thing:${id}`));
     expect(requests).toEqual(["ThingsList", "DeleteSelection"]);
     expect((await server.things()).map((thing) => String(thing.id))).toEqual([c, d, e]);
   });

@@ -18,7 +18,8 @@ export const testProvider: DatabaseProvider = TEST_DATABASE === "postgres" ? "po
 
 function readTestDatabase(): "sqlite" | "postgres" {
   const value = process.env.TEST_DATABASE || "sqlite";
-  if (value !== "sqlite" && value !== "postgres") throw new Error(`TEST_DATABASE must be sqlite or postgres, got "${value}"`);
+  if (value !== "sqlite" && value !== "postgres")
+    throw new Error(`TEST_DATABASE must be sqlite or postgres, got "${value}"`);
   return value;
 }
 
@@ -113,7 +114,10 @@ function openSqlite(file: string): RawDatabase {
     refuseInsertOf: async (row) => refuse("INSERT", rowCondition(row, "new", quote)),
     // SQLite stores booleans as 0/1.
     audit: async () =>
-      db.prepare<[], AuditRow>(AUDIT_QUERY).all().map((row) => ({ ...row, dryRun: Boolean(row.dryRun) })),
+      db
+        .prepare<[], AuditRow>(AUDIT_QUERY)
+        .all()
+        .map((row) => ({ ...row, dryRun: Boolean(row.dryRun) })),
     // AUTOINCREMENT hands out one more than the larger of this and the largest id in the table.
     setLastThingId: async (id) =>
       void db.transaction(() => {
@@ -144,7 +148,11 @@ async function openPostgres(url: string): Promise<RawDatabase> {
     things: async () => (await client.query<Thing>(`SELECT "id", "text" FROM "Thing" ORDER BY "id"`)).rows,
     // unnest keeps the array's order and nextval() is taken row by row, so the ids ascend in the order of `texts`.
     seed: async (texts) =>
-      (await client.query<{ id: number }>(`INSERT INTO "Thing" ("text") SELECT unnest($1::text[]) RETURNING "id"`, [texts])).rows
+      (
+        await client.query<{ id: number }>(`INSERT INTO "Thing" ("text") SELECT unnest($1::text[]) RETURNING "id"`, [
+          texts,
+        ])
+      ).rows
         .map((row) => row.id)
         .sort((a, b) => a - b),
     clear: async () => void (await client.query(`DELETE FROM "Thing"`)),
@@ -203,7 +211,9 @@ export async function deleteInProgress(databaseUrl: string, applicationName: str
     const query =
       `SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL ` +
       `AND (backend_xid IS NOT NULL OR query LIKE 'DELETE%')`;
-    const { rows } = await withPostgresClient(databaseUrl, (client) => client.query<{ count: number }>(query, [applicationName]));
+    const { rows } = await withPostgresClient(databaseUrl, (client) =>
+      client.query<{ count: number }>(query, [applicationName]),
+    );
     return rows[0]!.count > 0;
   }
   const db = new BetterSqlite3(databaseUrl.slice("file:".length), { timeout: 0 });
@@ -228,7 +238,9 @@ export const expectedSql = {
       : String.raw`"id" = ANY\(\$1::int\[\]\)`,
   /** The bind placeholders of an `IN (…)` list of `count` values (a regex source). */
   placeholders: (count: number) =>
-    Array.from({ length: count }, (_, i) => (testProvider === "sqlite" ? String.raw`\?` : String.raw`\$${i + 1}`)).join(","),
+    Array.from({ length: count }, (_, i) => (testProvider === "sqlite" ? String.raw`\?` : String.raw`\$${i + 1}`)).join(
+      ",",
+    ),
 };
 
 /**

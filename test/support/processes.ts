@@ -31,7 +31,10 @@ export async function run(file: string, args: string[], options: { cwd: string; 
  * The unmodified prisma CLI. PRISMA_SCHEMA_ENGINE_BINARY is removed so that prisma.config.ts has to choose the
  * shim itself, unless a test sets it.
  */
-export function prisma(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
+export function prisma(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProcessResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env };
   if (options.env?.PRISMA_SCHEMA_ENGINE_BINARY === undefined) delete env.PRISMA_SCHEMA_ENGINE_BINARY;
   return run(join(root, "node_modules", ".bin", "prisma"), args, { cwd: options.cwd ?? root, env });

@@ -160,7 +160,11 @@ export async function executeOverHttp<TData, TVariables>(
 ): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization(token) },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json",
+      ...authorization(token),
+    },
     body: JSON.stringify({ query: print(document), variables }),
   });
   return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<TData>, "status">) };
@@ -212,7 +216,11 @@ export async function startTestServer({
   const post = async (body: unknown, { token = TEST_API_KEY }: RequestOptions = {}) => {
     const response = await app.fetch("http://yoga/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization(token) },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        ...authorization(token),
+      },
       body: JSON.stringify(body),
     });
     return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<unknown>, "status">) };
@@ -275,7 +283,9 @@ export async function startHttpServer(options: TestServerOptions = {}): Promise<
 }
 
 /** Two apps with their own connections to one fresh database, as two server processes would have. */
-export async function startTestServerPair(options: Omit<TestServerOptions, "databaseUrl"> = {}): Promise<[TestServer, TestServer]> {
+export async function startTestServerPair(
+  options: Omit<TestServerOptions, "databaseUrl"> = {},
+): Promise<[TestServer, TestServer]> {
   const first = await startTestServer(options);
   return [first, await startTestServer({ ...options, databaseUrl: first.databaseUrl })];
 }

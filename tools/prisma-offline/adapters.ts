@@ -12,7 +12,6 @@ import { withDatabaseName, withPostgresClient } from "../../src/db/postgres-admi
 import { providerOf, redactUrl, type DatabaseProvider } from "../../src/config.ts";
 import { MigrationError } from "../../src/db/migrations/errors.ts";
 
-
 export interface DatabaseTarget {
   provider: DatabaseProvider;
   factory: SqlMigrationAwareDriverAdapterFactory;

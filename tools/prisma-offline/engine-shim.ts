@@ -39,7 +39,11 @@ import { databaseName, quoteIdentifier } from "../../src/db/postgres.ts";
 import { isMissingDatabase, withDatabaseName, withPostgresClient } from "../../src/db/postgres-admin.ts";
 import { engineVersion, openEngine, type OpenEngine } from "./engine.ts";
 import { cleanEngineMessage, errorCode } from "../../src/db/migrations/errors.ts";
-import { diagnoseHistory, isMissingMigrationsTable, SQLITE_MIGRATIONS_TABLE_DDL } from "../../src/db/migrations/history.ts";
+import {
+  diagnoseHistory,
+  isMissingMigrationsTable,
+  SQLITE_MIGRATIONS_TABLE_DDL,
+} from "../../src/db/migrations/history.ts";
 import { lockfileContent } from "../../src/db/migrations/migration-list.ts";
 
 interface Datasource {
@@ -284,7 +288,7 @@ function rpcMethods(session: EngineSession): Record<string, RpcMethod> {
         connectorType: opened.provider,
         generatedMigrationName: `${timestamp}_${input.migrationName}`,
         // An empty diff makes no migration unless it is a draft (--create-only), as in the native engine.
-        migrationScript: (exitCode === 2 || input.draft) ? (stdout ?? "") : null,
+        migrationScript: exitCode === 2 || input.draft ? (stdout ?? "") : null,
         extension: "sql",
       };
     },

@@ -52,11 +52,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenEngine
   const bound = bindMigrationAwareSqlAdapterFactory(connections.factory);
   let engine: SchemaEngine;
   try {
-    engine = await bindings.SchemaEngine.new(
-      { datamodels: options.datamodels },
-      options.log ?? (() => {}),
-      bound,
-    );
+    engine = await bindings.SchemaEngine.new({ datamodels: options.datamodels }, options.log ?? (() => {}), bound);
   } catch (error) {
     await connections.disposeAll();
     throw error;

@@ -65,7 +65,9 @@ async function migrate(
 
 /** Names of the committed migrations the code expects a database to have (for the /ready check). */
 export async function committedMigrationNames(options: MigrateOptions): Promise<string[]> {
-  const migrationsDir = resolve(options.migrationsDir ?? PRISMA_PATHS[databaseProvider(options.databaseUrl)].migrations);
+  const migrationsDir = resolve(
+    options.migrationsDir ?? PRISMA_PATHS[databaseProvider(options.databaseUrl)].migrations,
+  );
   const { migrationDirectories } = await readMigrations(migrationsDir);
   return migrationDirectories.map((directory) => directory.path);
 }
