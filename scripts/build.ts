@@ -1,8 +1,8 @@
 // `npm run build`: bundles src/server.ts into dist/server.js, the one file production runs with plain node. A no-op
 // when dist/ was built from the current sources, so `npm start` can build first and never serve a stale bundle.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
 export const DIST_SERVER = join(ROOT, "dist", "server.js");
@@ -10,6 +10,11 @@ export const DIST_SERVER = join(ROOT, "dist", "server.js");
 const MANIFEST = join(ROOT, "dist", "build.json");
 /** Not bundled, yet they decide what the bundle is. */
 const BUILD_INPUTS = ["scripts/build.ts", "tsconfig.json", "package.json"];
+/**
+ * Files the app reads beside its own module at run time (`new URL(name, import.meta.url)`): copied next to the
+ * bundle under the same name, so the lookup finds them in dist/ as it does in src/.
+ */
+const ASSETS = ["src/http/graphiql-document.graphql"];
 
 interface Manifest {
   inputs: string[];
@@ -62,7 +67,8 @@ export async function build(): Promise<"built" | "current"> {
     metafile: true,
     logLevel: "warning",
   });
-  const inputs = [...Object.keys(result.metafile.inputs), ...BUILD_INPUTS].sort();
+  await Promise.all(ASSETS.map((asset) => copyFile(join(ROOT, asset), join(ROOT, "dist", basename(asset)))));
+  const inputs = [...Object.keys(result.metafile.inputs), ...BUILD_INPUTS, ...ASSETS].sort();
   const manifest: Manifest = { inputs, hash: (await hashOf(inputs))! };
   await writeFile(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
   return "built";
