@@ -1,4 +1,4 @@
-// The targets from issue 8, printed next to the results. Never asserted: timings depend on the machine, and a
+// The performance targets (docs/benchmark.md), printed next to the results. Never asserted: timings depend on the machine, and a
 // benchmark that fails CI on a slow runner would teach people to ignore it.
 
 export interface GoalCheck {

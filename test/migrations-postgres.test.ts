@@ -121,7 +121,7 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
     expect(message).not.toMatch(/^\s+at /m);
   });
 
-  // Without the explicit exit, the wasm engine's timer keeps a PostgreSQL run alive for 10 s (P6). A pending timer
+  // Without the explicit exit, the wasm engine's timer keeps a PostgreSQL run alive for 10 s (tools/prisma-offline/README.md W8). A pending timer
   // far longer than the test stands in for it, so that waiting for the event loop to empty fails by the test's
   // timeout instead of by a duration measured on a machine that may be busy.
   test("npm run db:migrate applies, then reports up to date, and exits with a timer still pending", async ({

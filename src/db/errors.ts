@@ -1,5 +1,5 @@
-// The data layer's own failures: a delete its guard refused, with what the guard saw. They carry no GraphQL (or
-// other transport) detail; src/schema/delete-things.ts maps them to client errors.
+// The data layer's own failures: a write its guard refused, with what the guard saw. They carry no GraphQL (or
+// other transport) detail; src/schema/client-errors.ts maps them to client errors.
 
 /** deleteThingsWhere's guard: more rows match than the call allows, so nothing was deleted. */
 export class TooManyRowsError extends Error {
@@ -20,5 +20,13 @@ export class CountMismatchError extends Error {
   ) {
     super(`There are ${actualCount} Things, not ${expectedCount}; nothing was deleted`);
     this.name = "CountMismatchError";
+  }
+}
+
+/** A create needed an id past the largest the id column takes (`maxId`), so nothing was created. */
+export class IdRangeExhaustedError extends Error {
+  constructor(readonly maxId: number) {
+    super(`Thing ids are used up to ${maxId}, the largest the id column takes, so nothing was created`);
+    this.name = "IdRangeExhaustedError";
   }
 }

@@ -1,6 +1,6 @@
 // The range of Thing ids and its end: the database refuses an INSERT past it (migration
-// 20261201204000_thing_id_range), and withinIdRange turns that refusal into ID_RANGE_EXHAUSTED.
-import { ErrorCode, userError } from "../errors.ts";
+// 20261201204000_thing_id_range), and withinIdRange turns that refusal into IdRangeExhaustedError.
+import { IdRangeExhaustedError } from "./errors.ts";
 
 /**
  * Prisma's `Int` is a signed 32-bit integer on every provider, so this is the largest id the column can hold; the
@@ -9,7 +9,7 @@ import { ErrorCode, userError } from "../errors.ts";
 export const MAX_THING_ID = 2_147_483_647;
 
 /**
- * Runs `create` (one statement or a transaction of inserts into "Thing") and answers ID_RANGE_EXHAUSTED when the
+ * Runs `create` (one statement or a transaction of inserts into "Thing") and throws IdRangeExhaustedError when the
  * database refused a row because its id would pass MAX_THING_ID. The failed statement is undone by the database, so
  * nothing of it is inserted; any other error is rethrown as it is.
  */
@@ -18,11 +18,7 @@ export async function withinIdRange<T>(create: () => Promise<T>): Promise<T> {
     return await create();
   } catch (error) {
     if (!isIdRangeExhausted(error)) throw error;
-    throw userError(
-      ErrorCode.ID_RANGE_EXHAUSTED,
-      `Thing ids are used up to ${MAX_THING_ID}, the largest the id column takes, so nothing was created`,
-      { maxId: MAX_THING_ID },
-    );
+    throw new IdRangeExhaustedError(MAX_THING_ID);
   }
 }
 

@@ -2,10 +2,10 @@
 // deleteAllThings (guarded by the expected count). Each publishes one thingsDeleted event after it commits.
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
-import { badUserInput, ErrorCode, userError } from "../errors.ts";
-import { CountMismatchError, TooManyRowsError } from "../db/errors.ts";
+import { badUserInput } from "../errors.ts";
 import type { DeleteOutcome, ThingFilter } from "../db/thing-deletes.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
+import { throwAsClientError } from "./client-errors.ts";
 import { parseThingIds } from "./ids.ts";
 import { selectsAny } from "./selection.ts";
 import { parseText } from "./text.ts";
@@ -75,20 +75,6 @@ function subjectOf(context: AppContext): string {
 function requireRowCount(value: number, argumentName: string): number {
   if (value < 0) throw badUserInput(`${argumentName} must not be negative, got ${value}`, { argumentName, value });
   return value;
-}
-
-/** The data layer's refusals as the client errors the API documents; any other failure stays as it was thrown. */
-function throwAsClientError(error: unknown): never {
-  if (error instanceof TooManyRowsError) {
-    throw userError(ErrorCode.TOO_MANY_ROWS, error.message, { matched: error.matched, atMost: error.atMost });
-  }
-  if (error instanceof CountMismatchError) {
-    throw userError(ErrorCode.COUNT_MISMATCH, error.message, {
-      actualCount: error.actualCount,
-      expectedCount: error.expectedCount,
-    });
-  }
-  throw error;
 }
 
 builder.mutationFields((t) => {

@@ -4,6 +4,7 @@ import { withinIdRange } from "../db/id-range.ts";
 import { badUserInput } from "../errors.ts";
 import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
+import { throwAsClientError } from "./client-errors.ts";
 import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
 import { MAX_THING_ID, parseThingId } from "./ids.ts";
 import { parseText, parseTexts } from "./text.ts";
@@ -94,7 +95,7 @@ builder.mutationFields((t) => ({
     resolve: (query, _root, args, { prisma, maxTextLength }) =>
       withinIdRange(() =>
         prisma.thing.create({ ...query, data: { text: parseText(args.text, "text", maxTextLength) } }),
-      ),
+      ).catch(throwAsClientError),
   }),
   createThings: t.field({
     type: CreateThingsPayload,
@@ -105,7 +106,7 @@ builder.mutationFields((t) => ({
     extensions: DELETES_NOTHING,
     resolve: async (_root, { texts }, context) => {
       const parsed = parseTexts(texts, "texts", context);
-      const things = await withinIdRange(() => context.creates.many(parsed));
+      const things = await withinIdRange(() => context.creates.many(parsed)).catch(throwAsClientError);
       return { count: things.length, things };
     },
   }),

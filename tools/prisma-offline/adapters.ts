@@ -49,7 +49,7 @@ export function sqliteFilePath(databaseUrl: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-/** Deletes a SQLite database with its journal files; native `migrate reset` drops the file too (README.md W7). */
+/** Deletes a SQLite database with its journal files; native `migrate reset` drops the file too (tools/prisma-offline/README.md W7). */
 export function removeSqliteFile(path: string): void {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 }
@@ -126,7 +126,7 @@ interface PgResult {
   fields: { dataTypeID: number }[];
 }
 
-/** pg's `"char"` (OID 18) becomes `text` (OID 25) before the adapter maps column types (README.md W5). */
+/** pg's `"char"` (OID 18) becomes `text` (OID 25) before the adapter maps column types (tools/prisma-offline/README.md W5). */
 function charColumnsAsText<T extends SqlDriverAdapter>(adapter: T): T {
   // performIO is TypeScript-private in adapter-pg 7.10.1 but an ordinary method at run time; the adapter calls it
   // through `this`, so an own property takes precedence. Re-check when upgrading the adapter.
