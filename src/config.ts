@@ -54,6 +54,15 @@ export interface AuthConfig {
   readsRequireAuth: boolean;
 }
 
+export interface TrashSettings {
+  /** How long an undoable delete stays restorable (TRASH_RETENTION_MS, default 30 days); 0: undoable deletes are off. */
+  retentionMs: number;
+  /** How often the background purge looks for expired deletions (TRASH_PURGE_INTERVAL_MS). */
+  purgeIntervalMs: number;
+}
+
+export const DEFAULT_TRASH_SETTINGS: TrashSettings = { retentionMs: 30 * 24 * 3600 * 1000, purgeIntervalMs: 60_000 };
+
 export interface Config {
   /** TCP port of the HTTP server. */
   port: number;
@@ -78,6 +87,7 @@ export interface Config {
   maxCreateTexts: number;
   /** Most Unicode code points in one text, created or in a `where` (MAX_TEXT_LENGTH); longer: BAD_USER_INPUT. */
   maxTextLength: number;
+  trash: TrashSettings;
   /** NODE_ENV=production: stricter defaults, and no start without authentication configured. */
   production: boolean;
   auth: AuthConfig;
@@ -314,6 +324,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDeleteIds: readInteger(env, "MAX_DELETE_IDS", 100_000, 1, 10_000_000),
     maxCreateTexts: readInteger(env, "MAX_CREATE_TEXTS", 10_000, 1, 1_000_000),
     maxTextLength: readInteger(env, "MAX_TEXT_LENGTH", 10_000, 1, 1_000_000),
+    trash: {
+      // Ten years at most: restorableUntil must stay a date every database stores.
+      retentionMs: readInteger(env, "TRASH_RETENTION_MS", DEFAULT_TRASH_SETTINGS.retentionMs, 0, 315_360_000_000),
+      purgeIntervalMs: readInteger(
+        env,
+        "TRASH_PURGE_INTERVAL_MS",
+        DEFAULT_TRASH_SETTINGS.purgeIntervalMs,
+        100,
+        24 * 3600 * 1000,
+      ),
+    },
     production,
     auth: {
       apiKeys: readApiKeys(env),

@@ -6,11 +6,17 @@ import type { Events } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { ThingCreates } from "./db/thing-creates.ts";
 import type { ThingDeletes } from "./db/thing-deletes.ts";
+import type { ThingTrash } from "./db/trash.ts";
 
 export interface AppServices {
   prisma: PrismaClient;
   deletes: ThingDeletes;
   creates: ThingCreates;
+  trash: ThingTrash;
+  /** TRASH_RETENTION_MS: how long an undoable delete stays restorable; 0 turns undoable deletes off. */
+  trashRetentionMs: number;
+  /** The clock deletions are stamped with and expiry is judged by (injected in tests). */
+  now: () => Date;
   events: Events;
   /** MAX_CREATE_TEXTS and MAX_TEXT_LENGTH, checked by src/schema/text.ts. */
   maxCreateTexts: number;

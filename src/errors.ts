@@ -23,6 +23,12 @@ export const ErrorCode = {
    * `extensions.maxId` gives that limit.
    */
   ID_RANGE_EXHAUSTED: "ID_RANGE_EXHAUSTED",
+  /** undoable: true while TRASH_RETENTION_MS is 0, which turns undoable deletes off; nothing was deleted. */
+  UNDO_DISABLED: "UNDO_DISABLED",
+  /** undoDelete after the deletion's `extensions.restorableUntil`; nothing was restored. */
+  UNDO_EXPIRED: "UNDO_EXPIRED",
+  /** undoDelete of a deletion id that does not exist (or was dropped by the purge). */
+  NOT_FOUND: "NOT_FOUND",
   /** HTTP 403: a browser-style request (a GET, a form POST) without the x-graphql-yoga-csrf header. */
   CSRF_HEADER_REQUIRED: "CSRF_HEADER_REQUIRED",
   /** MAX_SUBSCRIPTIONS subscriptions are open on this instance; `extensions.max` says how many. Retry later. */

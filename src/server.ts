@@ -12,6 +12,8 @@ import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
 import { httpServerOptions, limitConnections } from "./http/connections.ts";
 import { shutDown, trackInFlightRequests } from "./http/shutdown.ts";
+import { startTrashPurge } from "./trash-purge.ts";
+import { ThingTrash } from "./db/trash.ts";
 import { createApp } from "./yoga.ts";
 
 /** After the shutdown timeout, this long for disconnecting before the process exits regardless. */
@@ -36,7 +38,11 @@ async function main(): Promise<void> {
     logger,
     onError: (error) => logger.error({ err: error }, "redis connection error"),
   });
+  const now = () => new Date();
+  const trash = new ThingTrash(database.prisma, database.dialect, now);
+  const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now });
   const release = async () => {
+    await purge.stop();
     await Promise.all([database.close(), bus.close()]);
   };
   await bus.ready().catch(releaseAndRethrow(release));
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
     authenticate,
     graphiqlHeaders,
     events: bus.events,
+    now,
+    trash,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });

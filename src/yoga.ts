@@ -22,6 +22,7 @@ import { requestLogPlugin } from "./plugins/use-request-log.ts";
 import { schema } from "./schema/index.ts";
 import { ThingCreates } from "./db/thing-creates.ts";
 import { ThingDeletes } from "./db/thing-deletes.ts";
+import { ThingTrash } from "./db/trash.ts";
 
 export interface AppOptions {
   /** The opened database: its client and the SQL spellings of its provider travel together. */
@@ -37,6 +38,7 @@ export interface AppOptions {
     | "introspection"
     | "events"
     | "corsOrigins"
+    | "trash"
   > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
@@ -47,6 +49,10 @@ export interface AppOptions {
   events?: Events;
   /** Answers GET /ready (src/http/readiness.ts); without it there is no /ready route. */
   readiness?: ReadinessCheck;
+  /** The clock deletions are stamped with and trash expiry is judged by; the system clock by default. */
+  now?: () => Date;
+  /** The trash operations, when the caller already made them (the background purge shares them). */
+  trash?: ThingTrash;
 }
 
 /** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
@@ -55,11 +61,16 @@ function requestIdOf(request: Request): string {
   return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-export function createApp({ database, logger, config, authenticate, graphiqlHeaders, events, readiness }: AppOptions) {
+export function createApp(options: AppOptions) {
+  const { database, logger, config, authenticate, graphiqlHeaders, events, readiness } = options;
+  const now = options.now ?? (() => new Date());
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
     creates: new ThingCreates(database.prisma, database.dialect),
+    trash: options.trash ?? new ThingTrash(database.prisma, database.dialect, now),
+    trashRetentionMs: config.trash.retentionMs,
+    now,
     events: events ?? createEvents({ limits: config.events, logger }),
     maxCreateTexts: config.maxCreateTexts,
     maxTextLength: config.maxTextLength,

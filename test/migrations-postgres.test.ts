@@ -171,7 +171,7 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
       const deletes = new ThingDeletes(prisma, postgresDialect);
       const outcome = await deletes.byIds(
         created.map((thing) => thing.id),
-        { dryRun: false, wantIds: true, subject: "test" },
+        { dryRun: false, wantIds: true, subject: "test", trash: null },
       );
       expect(outcome.deletedIds).toEqual(created.map((thing) => thing.id));
     } finally {

@@ -11,7 +11,30 @@ export interface SqlDialect {
   textRows(texts: readonly string[]): Prisma.Sql;
   /** Prisma's deleteMany splits longer `in` lists into several statements; up to this many it sends one. */
   deleteManyMaxIds: number;
+  /**
+   * Moves the live Things matching `where` into the trash under `deletionId`, without reading them into Node: one
+   * data-modifying CTE on PostgreSQL (the DELETE locks the rows, so a concurrent move or delete skips them), an
+   * INSERT … SELECT and a DELETE of exactly the rows it copied on SQLite (whose single writer holds the database
+   * from the first statement to COMMIT).
+   */
+  moveToTrash(where: Prisma.Sql, deletionId: string, deletedAt: Date): Prisma.Sql[];
+  /**
+   * Moves the trashed Things matching `condition` (on `t` = "TrashedThing" and `d` = its "Deletion") back into
+   * "Thing", the same way round. The first statement's result says what was restored: its row count, or with
+   * `returningIds` the restored ids.
+   */
+  restoreFromTrash(condition: Prisma.Sql, returningIds: boolean): Prisma.Sql[];
+  /** The ids of the rows `from` selects as a JSON array text, ascending (`[]` for none). */
+  jsonIdArray(from: Prisma.Sql): Prisma.Sql;
+  /**
+   * Taken in the background purge's transaction, so that one instance purges at a time; a row with `held` false
+   * means another one is purging. SQLite (one process) needs none.
+   */
+  purgeLock: Prisma.Sql | null;
 }
+
+const TRASH = Prisma.sql`"TrashedThing"`;
+const RESTORABLE = Prisma.sql`"TrashedThing" t JOIN "Deletion" d ON d."id" = t."deletionId"`;
 
 export const sqliteDialect: SqlDialect = {
   // SQLite has no array type: the ids travel as one JSON text.
@@ -19,6 +42,17 @@ export const sqliteDialect: SqlDialect = {
   contains: (column, needle) => Prisma.sql`instr(${column}, ${needle}) > 0`,
   textRows: (texts) => Prisma.sql`SELECT value FROM json_each(${JSON.stringify(texts)}) ORDER BY key`,
   deleteManyMaxIds: 999,
+  moveToTrash: (where, deletionId, deletedAt) => [
+    Prisma.sql`INSERT INTO ${TRASH} ("id", "text", "deletionId", "deletedAt") SELECT "id", "text", ${deletionId}, ${deletedAt} FROM "Thing" WHERE ${where}`,
+    Prisma.sql`DELETE FROM "Thing" WHERE "id" IN (SELECT "id" FROM ${TRASH} WHERE "deletionId" = ${deletionId})`,
+  ],
+  // The rows just copied back are the trashed ones that are now also live: a row is never in both otherwise.
+  restoreFromTrash: (condition, returningIds) => [
+    Prisma.sql`INSERT INTO "Thing" ("id", "text") SELECT t."id", t."text" FROM ${RESTORABLE} WHERE ${condition}${returningIds ? Prisma.sql` RETURNING "id"` : Prisma.empty}`,
+    Prisma.sql`DELETE FROM ${TRASH} WHERE "id" IN (SELECT t."id" FROM ${RESTORABLE} WHERE ${condition} AND EXISTS (SELECT 1 FROM "Thing" l WHERE l."id" = t."id"))`,
+  ],
+  jsonIdArray: (from) => Prisma.sql`(SELECT json_group_array("id") FROM (SELECT "id" FROM ${from} ORDER BY "id"))`,
+  purgeLock: null,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -30,6 +64,15 @@ export const postgresDialect: SqlDialect = {
     Prisma.sql`SELECT text FROM unnest(${texts}::text[]) WITH ORDINALITY AS texts(text, position) ORDER BY position`,
   // Measured by logging Prisma 7.10's SQL: 32766 ids are one DELETE, 32767 become BEGIN + two DELETEs + COMMIT.
   deleteManyMaxIds: 32_766,
+  moveToTrash: (where, deletionId, deletedAt) => [
+    Prisma.sql`WITH moved AS (DELETE FROM "Thing" WHERE ${where} RETURNING "id", "text") INSERT INTO ${TRASH} ("id", "text", "deletionId", "deletedAt") SELECT "id", "text", ${deletionId}, ${deletedAt} FROM moved`,
+  ],
+  restoreFromTrash: (condition, returningIds) => [
+    Prisma.sql`WITH restored AS (DELETE FROM ${TRASH} t USING "Deletion" d WHERE d."id" = t."deletionId" AND ${condition} RETURNING t."id", t."text") INSERT INTO "Thing" ("id", "text") SELECT "id", "text" FROM restored${returningIds ? Prisma.sql` RETURNING "id"` : Prisma.empty}`,
+  ],
+  jsonIdArray: (from) => Prisma.sql`(SELECT COALESCE(json_agg("id" ORDER BY "id"), '[]')::text FROM ${from})`,
+  // Any fixed key will do; this one is "Thing" in ASCII, so another application's lock is unlikely to collide.
+  purgeLock: Prisma.sql`SELECT pg_try_advisory_xact_lock(1416126830) AS held`,
 };
 
 export function sqlDialect(provider: DatabaseProvider): SqlDialect {

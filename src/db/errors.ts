@@ -12,14 +12,46 @@ export class TooManyRowsError extends Error {
   }
 }
 
-/** deleteAllThings' guard: the table does not hold the expected number of rows, so nothing was deleted. */
+/**
+ * deleteAllThings' or emptyTrash's guard: the table (or the trash) does not hold the expected number of rows, so
+ * nothing was deleted.
+ */
 export class CountMismatchError extends Error {
   constructor(
     readonly actualCount: number,
     readonly expectedCount: number,
+    place: "table" | "trash" = "table",
   ) {
-    super(`There are ${actualCount} Things, not ${expectedCount}; nothing was deleted`);
+    const holds = place === "table" ? "There are" : "The trash holds";
+    super(`${holds} ${actualCount} Things, not ${expectedCount}; nothing was deleted`);
     this.name = "CountMismatchError";
+  }
+}
+
+/** undoDelete of a deletion id that does not exist (or no longer does: the purge dropped it). */
+export class DeletionNotFoundError extends Error {
+  constructor(readonly deletionId: string) {
+    super(`There is no deletion ${deletionId}`);
+    this.name = "DeletionNotFoundError";
+  }
+}
+
+/** undoDelete of another subject's deletion, by a caller without things:restore-any. */
+export class NotYourDeletionError extends Error {
+  constructor(readonly deletionId: string) {
+    super(`Deletion ${deletionId} was made by another subject; undoing it needs the scope things:restore-any`);
+    this.name = "NotYourDeletionError";
+  }
+}
+
+/** undoDelete after the deletion's restorableUntil: nothing was restored, whether or not the purge has run. */
+export class UndoExpiredError extends Error {
+  constructor(
+    readonly deletionId: string,
+    readonly restorableUntil: Date,
+  ) {
+    super(`Deletion ${deletionId} could be undone until ${restorableUntil.toISOString()}; nothing was restored`);
+    this.name = "UndoExpiredError";
   }
 }
 

@@ -1,8 +1,14 @@
-// The three ways to delete Things, as database operations. Each call is atomic: one statement, or one transaction
-// when a check must see the same rows as the delete. GraphQL concerns (selection, events) stay in src/schema.
+// The three ways to delete Things, as database operations, each either permanent or undoable (the rows move into
+// the trash, src/db/trash.ts). Each call is atomic: one statement, or one transaction when a check must see the
+// same rows as the delete, with a constant number of statements whatever the number of rows. GraphQL concerns
+// (selection, events) stay in src/schema.
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import { auditStatement, type AuditRow } from "./audit.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { CountMismatchError, TooManyRowsError } from "./errors.ts";
+import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
+import { serializable } from "./transactions.ts";
+import { moveToTrashStatements, type TrashMove } from "./trash.ts";
 
 export interface DeleteOutcome {
   /** Rows removed (0 for a dry run). */
@@ -14,6 +20,8 @@ export interface DeleteOutcome {
   dryRun: boolean;
   /** The table was emptied by deleteAllThings. */
   allThings: boolean;
+  /** The Deletion an undoable delete made: set when it moved at least one row into the trash. */
+  deletionId: string | null;
 }
 
 export interface DeleteOptions {
@@ -22,16 +30,8 @@ export interface DeleteOptions {
   wantIds: boolean;
   /** Who asks, for the audit row written in the same transaction. */
   subject: string;
-}
-
-type DeleteOperation = "deleteThings" | "deleteThingsWhere" | "deleteAllThings";
-
-/** The DeleteAudit row a committed call writes; `at` is the time it is written. */
-interface AuditRow {
-  subject: string;
-  operation: DeleteOperation;
-  idCount: number;
-  dryRun: boolean;
+  /** Undoable: move the rows into the trash as this Deletion instead of deleting them. */
+  trash: TrashMove | null;
 }
 
 /** At least one field is set; validated by the schema before it gets here. */
@@ -42,44 +42,10 @@ export interface ThingFilter {
 }
 
 const THING = Prisma.sql`"Thing"`;
-const AUDIT = Prisma.sql`"DeleteAudit"`;
 const ID = Prisma.sql`"id"`;
 const TEXT = Prisma.sql`"text"`;
+const EVERYTHING = Prisma.sql`1 = 1`;
 
-function ascending(ids: Iterable<bigint | number>): number[] {
-  return Array.from(ids, Number).sort((a, b) => a - b);
-}
-
-function missingFrom(requested: readonly number[], found: readonly number[]): number[] {
-  const present = new Set(found);
-  return ascending(requested.filter((id) => !present.has(id)));
-}
-
-/** Attempts of one serializable transaction before a serialization failure is given up on (see serializable()). */
-const SERIALIZATION_ATTEMPTS = 5;
-
-/**
- * The database rolled the transaction back because of a concurrent one, so running it again is safe. Seen as:
- * Prisma's P2034; a raw statement's P2010 or a failed COMMIT carrying the adapter error of kind
- * TransactionWriteConflict (PostgreSQL 40001); SQLITE_BUSY when two connections to one SQLite file both try to
- * turn a read transaction into a write one (the busy timeout does not apply: one of them must give up). Checked by
- * fields, not instanceof: the SQLite and PostgreSQL clients are two generated modules.
- */
-function isSerializationFailure(error: unknown): boolean {
-  if (field(error, "code") === "P2034") return true;
-  const cause = field(field(field(error, "meta"), "driverAdapterError"), "cause") ?? field(error, "cause");
-  const kind = field(cause, "kind");
-  const originalCode = field(cause, "originalCode");
-  // SQLITE_BUSY_SNAPSHOT: in WAL mode, another connection committed after this transaction's first read.
-  const sqliteBusy = typeof originalCode === "string" && originalCode.startsWith("SQLITE_BUSY");
-  return kind === "TransactionWriteConflict" || originalCode === "40001" || sqliteBusy;
-}
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
-}
-
-type IdRow = { id: bigint | number };
 type CountRow = { count: bigint | number };
 
 export class ThingDeletes {
@@ -89,17 +55,18 @@ export class ThingDeletes {
   ) {}
 
   /**
-   * `ids` are distinct. Only the count asked for: prisma.thing.deleteMany, ONE DELETE and nothing else (past
-   * Prisma's per-statement limit, where it would split the list into many statements, one DELETE with the ids
-   * bound as one parameter). Ids asked for: ONE `DELETE … RETURNING id`, so the answer is exactly the rows this
-   * statement removed, disjoint from what any concurrent call removed. Either way the audit row is written in the
-   * same (batch) transaction.
+   * `ids` are distinct. Permanent, only the count asked for: prisma.thing.deleteMany, ONE DELETE and nothing else
+   * (past Prisma's per-statement limit, where it would split the list into many statements, one DELETE with the
+   * ids bound as one parameter). Ids asked for: ONE `DELETE … RETURNING id`, so the answer is exactly the rows this
+   * statement removed, disjoint from what any concurrent call removed. Undoable: the trash move's fixed handful of
+   * statements. Either way the audit row is written in the same (batch) transaction.
    */
-  async byIds(ids: readonly number[], { dryRun, wantIds, subject }: DeleteOptions): Promise<DeleteOutcome> {
-    const outcome = { dryRun, allThings: false };
+  async byIds(ids: readonly number[], options: DeleteOptions): Promise<DeleteOutcome> {
+    const { dryRun, wantIds, subject, trash } = options;
+    const outcome = { dryRun, allThings: false, deletionId: null };
     if (ids.length === 0) return { ...outcome, deletedCount: 0, deletedIds: [], notFoundIds: [] };
     const auditRow: AuditRow = { subject, operation: "deleteThings", idCount: ids.length, dryRun };
-    if (!dryRun && !wantIds && ids.length <= this.dialect.deleteManyMaxIds) {
+    if (!dryRun && !wantIds && !trash && ids.length <= this.dialect.deleteManyMaxIds) {
       const [{ count }] = await this.prisma.$transaction([
         this.prisma.thing.deleteMany({ where: { id: { in: [...ids] } } }),
         this.auditModelRow(auditRow),
@@ -107,20 +74,34 @@ export class ThingDeletes {
       return { ...outcome, deletedCount: count, deletedIds: null, notFoundIds: null };
     }
     const inIds = this.dialect.inIds(ID, ids);
-    const audit = this.audit(this.prisma, auditRow);
     if (dryRun) {
-      const [rows] = await this.prisma.$transaction([this.selectIds(this.prisma, inIds), audit]);
+      const [rows] = await this.prisma.$transaction([this.selectIds(this.prisma, inIds), this.audit(auditRow)]);
       const found = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: 0, deletedIds: found, notFoundIds: missingFrom(ids, found) };
     }
+    if (trash) {
+      const move = moveToTrashStatements(this.prisma, this.dialect, inIds, trash, "deleteThings", wantIds);
+      const results = await this.prisma.$transaction([
+        ...move.statements,
+        this.audit({ ...auditRow, deletionId: trash.deletionId }),
+      ]);
+      const moved = move.outcome(results);
+      return {
+        ...outcome,
+        deletedCount: moved.count,
+        deletedIds: moved.ids,
+        notFoundIds: moved.ids && missingFrom(ids, moved.ids),
+        deletionId: moved.count > 0 ? trash.deletionId : null,
+      };
+    }
     if (wantIds) {
-      const [rows] = await this.prisma.$transaction([this.deleteReturningIds(this.prisma, inIds), audit]);
+      const [rows] = await this.prisma.$transaction([this.deleteReturningIds(this.prisma, inIds), this.audit(auditRow)]);
       const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }
     const [deletedCount] = await this.prisma.$transaction([
       this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`,
-      audit,
+      this.audit(auditRow),
     ]);
     return { ...outcome, deletedCount, deletedIds: null, notFoundIds: null };
   }
@@ -129,16 +110,24 @@ export class ThingDeletes {
   async matching(
     filter: ThingFilter,
     atMost: number,
-    { dryRun, subject }: Omit<DeleteOptions, "wantIds">,
+    { dryRun, subject, trash }: Omit<DeleteOptions, "wantIds">,
   ): Promise<DeleteOutcome> {
     const where = this.filterSql(filter);
-    return this.serializable(async (tx) => {
+    const operation = "deleteThingsWhere";
+    return serializable(this.prisma, async (tx) => {
       const matched = await this.count(tx, where);
       if (matched > atMost) throw new TooManyRowsError(matched, atMost);
+      const audit = { subject, operation, idCount: matched, dryRun } as const;
+      if (trash && !dryRun) {
+        const moved = await this.moveInTransaction(tx, where, trash, operation, audit);
+        const { count, ids, deletionId } = moved;
+        return { deletedCount: count, deletedIds: ids, notFoundIds: [], dryRun, allThings: false, deletionId };
+      }
       const rows = dryRun ? await this.selectIds(tx, where) : await this.deleteReturningIds(tx, where);
       const ids = ascending(rows.map((row) => row.id));
-      await this.audit(tx, { subject, operation: "deleteThingsWhere", idCount: matched, dryRun });
-      return { deletedCount: dryRun ? 0 : ids.length, deletedIds: ids, notFoundIds: [], dryRun, allThings: false };
+      await auditStatement(tx, audit);
+      const deletedCount = dryRun ? 0 : ids.length;
+      return { deletedCount, deletedIds: ids, notFoundIds: [], dryRun, allThings: false, deletionId: null };
     });
   }
 
@@ -146,16 +135,23 @@ export class ThingDeletes {
    * Empties the table if it holds exactly `expectedCount` rows, checked in the same transaction. A bare
    * `DELETE FROM "Thing"` lets SQLite drop the table's pages at once (its truncate optimisation), which Prisma's
    * `deleteMany({})` (`WHERE 1=1`) prevents; the ids are read first only when the caller asked for them (or for a
-   * dry run, which must not delete).
+   * dry run, which must not delete). An undoable one moves every row and checks the count it moved.
    */
-  async all(expectedCount: number, { dryRun, wantIds, subject }: DeleteOptions): Promise<DeleteOutcome> {
-    const everything = Prisma.sql`1 = 1`;
+  async all(expectedCount: number, { dryRun, wantIds, subject, trash }: DeleteOptions): Promise<DeleteOutcome> {
     const mismatch = (actualCount: number) => new CountMismatchError(actualCount, expectedCount);
-    return this.serializable(async (tx) => {
+    const operation = "deleteAllThings";
+    const audit = { subject, operation, idCount: expectedCount, dryRun } as const;
+    return serializable(this.prisma, async (tx) => {
+      const outcome = { notFoundIds: [], dryRun, allThings: true, deletionId: null };
+      if (trash && !dryRun) {
+        const moved = await this.moveInTransaction(tx, EVERYTHING, trash, operation, audit, wantIds);
+        if (moved.count !== expectedCount) throw mismatch(moved.count);
+        return { ...outcome, deletedCount: moved.count, deletedIds: moved.ids, deletionId: moved.deletionId };
+      }
       let ids: number[] | null = null;
       let deletedCount = 0;
       if (dryRun || wantIds) {
-        ids = ascending((await this.selectIds(tx, everything)).map((row) => row.id));
+        ids = ascending((await this.selectIds(tx, EVERYTHING)).map((row) => row.id));
         if (ids.length !== expectedCount) throw mismatch(ids.length);
         if (!dryRun) deletedCount = await tx.$executeRaw`DELETE FROM ${THING}`;
       } else {
@@ -164,38 +160,30 @@ export class ThingDeletes {
         deletedCount = await tx.$executeRaw`DELETE FROM ${THING}`;
         if (deletedCount !== expectedCount) throw mismatch(deletedCount);
       }
-      await this.audit(tx, { subject, operation: "deleteAllThings", idCount: expectedCount, dryRun });
-      return { deletedCount, deletedIds: ids, notFoundIds: [], dryRun, allThings: true };
+      await auditStatement(tx, audit);
+      return { ...outcome, deletedCount, deletedIds: ids };
     });
   }
 
-  /**
-   * One serializable transaction, run again when the database aborted it for a conflict with a concurrent one
-   * (see isSerializationFailure). An aborted attempt was rolled back entirely, so a retry can never make a partial
-   * delete; after SERIALIZATION_ATTEMPTS the failure surfaces as an unexpected error with nothing deleted.
-   */
-  private async serializable<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.prisma.$transaction(work, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
-      } catch (error) {
-        if (attempt >= SERIALIZATION_ATTEMPTS || !isSerializationFailure(error)) throw error;
-        // Random back-off, so that the transactions that collided do not collide again in lockstep.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
-      }
-    }
+  /** The trash move inside an interactive transaction: its statements one after the other, then the audit row. */
+  private async moveInTransaction(
+    tx: Prisma.TransactionClient,
+    where: Prisma.Sql,
+    trash: TrashMove,
+    operation: "deleteThingsWhere" | "deleteAllThings",
+    audit: AuditRow,
+    wantIds = true,
+  ): Promise<{ count: number; ids: number[] | null; deletionId: string | null }> {
+    const move = moveToTrashStatements(tx, this.dialect, where, trash, operation, wantIds);
+    const results: unknown[] = [];
+    for (const statement of move.statements) results.push(await statement);
+    await auditStatement(tx, { ...audit, deletionId: trash.deletionId });
+    const moved = move.outcome(results);
+    return { ...moved, deletionId: moved.count > 0 ? trash.deletionId : null };
   }
 
-  /**
-   * The audit row as raw SQL, for batches of raw statements (Prisma runs those without compiling anything) and
-   * for interactive transactions (each statement runs on its own). `deleteAudit.create` would cost more than the
-   * delete it records there (0.9 vs 0.4 ms per call, measured), and the row needs nothing Prisma adds.
-   */
-  private audit(
-    client: Prisma.TransactionClient,
-    { subject, operation, idCount, dryRun }: AuditRow,
-  ): Prisma.PrismaPromise<number> {
-    return client.$executeRaw`INSERT INTO ${AUDIT} ("at", "subject", "operation", "idCount", "dryRun") VALUES (${new Date()}, ${subject}, ${operation}, ${idCount}, ${dryRun})`;
+  private audit(row: AuditRow): Prisma.PrismaPromise<number> {
+    return auditStatement(this.prisma, row);
   }
 
   /**

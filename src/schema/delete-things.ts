@@ -1,12 +1,16 @@
 // The batch-delete mutations and their payload: deleteThings (by ids), deleteThingsWhere (by filter, capped) and
-// deleteAllThings (guarded by the expected count). Each publishes one thingsDeleted event after it commits.
+// deleteAllThings (guarded by the expected count), each permanent or, with `undoable: true`, into the trash as one
+// Deletion (src/schema/trash.ts takes it back). Each publishes one event after it commits: DELETED or TRASHED.
+import { randomUUID } from "node:crypto";
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
-import { badUserInput } from "../errors.ts";
+import { badUserInput, ErrorCode, userError } from "../errors.ts";
 import type { DeleteOutcome, ThingFilter } from "../db/thing-deletes.ts";
+import type { TrashMove } from "../db/trash.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
 import { parseThingIds } from "./ids.ts";
+import { DeletionObject } from "./deletion.ts";
 import { selectsAny } from "./selection.ts";
 import { parseText } from "./text.ts";
 
@@ -32,6 +36,15 @@ const DeleteThingsPayload = builder.objectRef<DeleteOutcome>("DeleteThingsPayloa
       resolve: (outcome) => computedIds(outcome, "notFoundIds"),
     }),
     dryRun: t.exposeBoolean("dryRun", { description: "True when nothing was deleted because dryRun was asked." }),
+    // A plain field, not prismaField: most payloads have no deletion, and a prismaField must spend its query.
+    deletion: t.field({
+      type: DeletionObject,
+      nullable: true,
+      description:
+        "The Deletion to pass to undoDelete: null unless undoable, not a dry run, and at least one row was moved.",
+      resolve: (outcome, _args, { prisma }) =>
+        outcome.deletionId === null ? null : prisma.deletion.findUnique({ where: { id: outcome.deletionId } }),
+    }),
     query: t.field({
       type: QueryRoot,
       description: "The Query root, to refetch lists and counts in the same round trip.",
@@ -57,13 +70,42 @@ const ThingWhere = builder.inputType("ThingWhere", {
 function publishDeleted(context: AppContext, ids: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
   if (!outcome.dryRun && outcome.deletedCount > 0) {
     const removedIds = outcome.deletedIds ?? (outcome.deletedCount === ids.length ? ids : null);
-    context.events.publish({ removedIds, count: outcome.deletedCount, allThings: outcome.allThings });
+    const kind = outcome.deletionId === null ? "DELETED" : "TRASHED";
+    context.events.publish({ kind, ids: removedIds, count: outcome.deletedCount, allThings: outcome.allThings });
   }
   return outcome;
 }
 
+/**
+ * The Deletion an undoable call will make, or null for a permanent one and for a dry run (nothing moves). Checked
+ * before any SQL: with TRASH_RETENTION_MS=0 undoable deletes are off, and asking for one is an error rather than a
+ * permanent delete the caller did not ask for.
+ */
+function trashMoveFor(context: AppContext, args: { undoable: boolean; dryRun: boolean }): TrashMove | null {
+  if (!args.undoable) return null;
+  if (context.trashRetentionMs === 0) {
+    throw userError(ErrorCode.UNDO_DISABLED, "Undoable deletes are turned off on this server (TRASH_RETENTION_MS=0)");
+  }
+  if (args.dryRun) return null;
+  const deletedAt = context.now();
+  return {
+    deletionId: randomUUID(),
+    deletedBy: subjectOf(context),
+    deletedAt,
+    restorableUntil: new Date(deletedAt.getTime() + context.trashRetentionMs),
+  };
+}
+
+/**
+ * At most one row per distinct id; the list's length bounds that too, and counting distinct ids costs a Set of
+ * every id (7% of a 100000-id request, profiled), so the exact count is taken only when the budget asks for it.
+ */
+export function distinctIdCount(ids: readonly string[], exact: boolean): number {
+  return exact ? new Set(ids).size : ids.length;
+}
+
 /** Scope checks ran first, so a delete always has an authenticated caller. */
-function subjectOf(context: AppContext): string {
+export function subjectOf(context: AppContext): string {
   if (!context.auth) throw new Error("a delete resolver ran without an authenticated caller");
   return context.auth.subject;
 }
@@ -72,7 +114,7 @@ function subjectOf(context: AppContext): string {
  * A row count the caller commits to (atMost, expectedCount) is never negative. How large it may be is the delete
  * budget's concern (src/plugins/use-delete-budget.ts), checked before any resolver runs.
  */
-function requireRowCount(value: number, argumentName: string): number {
+export function requireRowCount(value: number, argumentName: string): number {
   if (value < 0) throw badUserInput(`${argumentName} must not be negative, got ${value}`, { argumentName, value });
   return value;
 }
@@ -84,6 +126,13 @@ builder.mutationFields((t) => {
       defaultValue: false,
       description: "Check everything and report what would be deleted, without deleting or publishing an event.",
     });
+  const undoable = () =>
+    t.arg.boolean({
+      required: true,
+      defaultValue: false,
+      description:
+        "Move the rows into the trash as one Deletion that undoDelete can take back until restorableUntil, instead of deleting them for good.",
+    });
 
   return {
     deleteThings: t.field({
@@ -91,15 +140,18 @@ builder.mutationFields((t) => {
       authScopes: { scope: "things:delete" },
       description:
         "Deletes the Things with these ids in ONE statement, atomically. Duplicates count once; ids that do not exist are listed in notFoundIds, not an error.",
-      args: { ids: t.arg.idList({ required: true }), dryRun: dryRun() },
-      // At most one row per distinct id; the list's length bounds that too, and counting distinct ids costs a Set
-      // of every id (7% of a 100000-id request, profiled), so the exact count is taken only when it matters.
+      args: { ids: t.arg.idList({ required: true }), dryRun: dryRun(), undoable: undoable() },
       extensions: deletesRows<{ ids: readonly string[]; dryRun: boolean }>(({ ids, dryRun }, exact) =>
-        dryRun ? 0 : exact ? new Set(ids).size : ids.length,
+        dryRun ? 0 : distinctIdCount(ids, exact),
       ),
       resolve: async (_root, args, context, info) => {
         const ids = parseThingIds(args.ids, "ids");
-        const options = { dryRun: args.dryRun, wantIds: selectsAny(info, ID_FIELDS), subject: subjectOf(context) };
+        const options = {
+          dryRun: args.dryRun,
+          wantIds: selectsAny(info, ID_FIELDS),
+          subject: subjectOf(context),
+          trash: trashMoveFor(context, args),
+        };
         const outcome = await context.deletes.byIds(ids, options).catch(throwAsClientError);
         return publishDeleted(context, ids, outcome);
       },
@@ -114,6 +166,7 @@ builder.mutationFields((t) => {
         where: t.arg({ type: ThingWhere, required: true }),
         atMost: t.arg.int({ required: true, description: "Most rows this call may delete." }),
         dryRun: dryRun(),
+        undoable: undoable(),
       },
       // atMost bounds the call, so an atMost above MAX_DELETE_IDS is refused however few rows match.
       extensions: deletesRows<{ atMost: number; dryRun: boolean }>(({ atMost, dryRun }) =>
@@ -122,8 +175,9 @@ builder.mutationFields((t) => {
       resolve: async (_root, args, context) => {
         const atMost = requireRowCount(args.atMost, "atMost");
         const filter = parseFilter(args.where, context);
+        const trash = trashMoveFor(context, args);
         const outcome = await context.deletes
-          .matching(filter, atMost, { dryRun: args.dryRun, subject: subjectOf(context) })
+          .matching(filter, atMost, { dryRun: args.dryRun, subject: subjectOf(context), trash })
           .catch(throwAsClientError);
         return publishDeleted(context, outcome.deletedIds ?? [], outcome);
       },
@@ -134,13 +188,18 @@ builder.mutationFields((t) => {
       authScopes: { scope: "things:delete-all" },
       description:
         "Empties the table, only if it holds exactly `expectedCount` Things (checked in the same transaction; COUNT_MISMATCH otherwise).",
-      args: { expectedCount: t.arg.int({ required: true }), dryRun: dryRun() },
+      args: { expectedCount: t.arg.int({ required: true }), dryRun: dryRun(), undoable: undoable() },
       // Emptying the table is what this field is for, whatever its size: the things:delete-all scope and the
       // expectedCount the caller must know bound it instead of MAX_DELETE_IDS.
       extensions: deletesRows(() => BOUNDED_BY_SCOPE),
       resolve: async (_root, args, context, info) => {
         const expectedCount = requireRowCount(args.expectedCount, "expectedCount");
-        const options = { dryRun: args.dryRun, wantIds: selectsAny(info, ID_FIELDS), subject: subjectOf(context) };
+        const options = {
+          dryRun: args.dryRun,
+          wantIds: selectsAny(info, ID_FIELDS),
+          subject: subjectOf(context),
+          trash: trashMoveFor(context, args),
+        };
         const outcome = await context.deletes.all(expectedCount, options).catch(throwAsClientError);
         return publishDeleted(context, [], outcome);
       },

@@ -15,7 +15,7 @@ import { parseText, parseTexts } from "./text.ts";
  */
 export const MAX_PAGE_SIZE = 100;
 
-function requirePageSize(args: { first?: number | null; last?: number | null }): void {
+export function requirePageSize(args: { first?: number | null; last?: number | null }): void {
   for (const argumentName of ["first", "last"] as const) {
     const value = args[argumentName];
     if (value != null && value > MAX_PAGE_SIZE) {

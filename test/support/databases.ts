@@ -28,6 +28,11 @@ export interface Thing {
   text: string;
 }
 
+/** A row of the trash, with the Deletion it belongs to. */
+export interface TrashedRow extends Thing {
+  deletionId: string;
+}
+
 /** Direct access to a test database, the same for both providers. */
 export interface AuditRow {
   subject: string;
@@ -37,13 +42,17 @@ export interface AuditRow {
 }
 
 const AUDIT_QUERY = `SELECT "subject", "operation", "idCount", "dryRun" FROM "DeleteAudit" ORDER BY "id"`;
+const TRASH_QUERY = `SELECT "id", "text", "deletionId" FROM "TrashedThing" ORDER BY "id"`;
+const CLEAR = [`DELETE FROM "Thing"`, `DELETE FROM "TrashedThing"`, `DELETE FROM "Deletion"`];
 
 export interface RawDatabase {
   /** Rows of the Thing table, ordered by id. */
   things(): Promise<Thing[]>;
   /** Inserts Things in one statement (not through the API) and returns their ids, in the order of `texts`. */
   seed(texts: readonly string[]): Promise<number[]>;
-  /** Deletes every Thing. */
+  /** Rows of the trash, ordered by id. */
+  trashed(): Promise<TrashedRow[]>;
+  /** Deletes every Thing, live or trashed, and every Deletion. */
   clear(): Promise<void>;
   /** Makes the database refuse to delete the matching row (a trigger raising an error); returns the undo. */
   refuseDeleteOf(row: RowMatch): Promise<() => Promise<void>>;
@@ -109,7 +118,8 @@ function openSqlite(file: string): RawDatabase {
   return {
     things: async () => db.prepare<[], Thing>(`SELECT "id", "text" FROM "Thing" ORDER BY "id"`).all(),
     seed: async (texts) => seed(texts),
-    clear: async () => void db.exec(`DELETE FROM "Thing"`),
+    trashed: async () => db.prepare<[], TrashedRow>(TRASH_QUERY).all(),
+    clear: async () => void db.exec(CLEAR.join(";")),
     refuseDeleteOf: async (row) => refuse("DELETE", rowCondition(row, "old", quote)),
     refuseInsertOf: async (row) => refuse("INSERT", rowCondition(row, "new", quote)),
     // SQLite stores booleans as 0/1.
@@ -155,7 +165,8 @@ async function openPostgres(url: string): Promise<RawDatabase> {
       ).rows
         .map((row) => row.id)
         .sort((a, b) => a - b),
-    clear: async () => void (await client.query(`DELETE FROM "Thing"`)),
+    trashed: async () => (await client.query<TrashedRow>(TRASH_QUERY)).rows,
+    clear: async () => void (await client.query(CLEAR.join(";"))),
     refuseDeleteOf: (row) => refuse("DELETE", "OLD", row),
     refuseInsertOf: (row) => refuse("INSERT", "NEW", row),
     audit: async () => (await client.query<AuditRow>(AUDIT_QUERY)).rows,

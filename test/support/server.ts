@@ -46,7 +46,9 @@ export interface TestServer {
   things(): Promise<Thing[]>;
   /** Inserts Things straight into the database (not through the API) and returns their ids. */
   seed(texts: readonly string[]): Promise<number[]>;
-  /** Deletes every Thing, around the app. */
+  /** Rows of the trash, ordered by id, read on a separate connection. */
+  trashed: RawDatabase["trashed"];
+  /** Deletes every Thing, live or trashed, around the app. */
   clear(): Promise<void>;
   /** Makes the database refuse to delete one row (a trigger); returns the undo. */
   refuseDeleteOf: RawDatabase["refuseDeleteOf"];
@@ -109,6 +111,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   /** Headers GraphiQL starts with, as `npm start` pre-fills the development key. */
   graphiqlHeaders?: Record<string, string>;
+  /** The app's clock (trash expiry); the system clock by default. */
+  now?: () => Date;
 }
 
 export interface Subscription<TData> {
@@ -192,6 +196,7 @@ export async function startTestServer({
   logger = createLogger("silent"),
   databaseUrl: sharedUrl,
   graphiqlHeaders = authorization(TEST_API_KEY),
+  now,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -210,6 +215,7 @@ export async function startTestServer({
     graphiqlHeaders,
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     readiness: databaseReadiness(database),
+    now,
   });
   const raw = await openRawDatabase(databaseUrl);
 
@@ -246,6 +252,7 @@ export async function startTestServer({
     post,
     seed: (texts) => raw.seed(texts),
     audit: () => raw.audit(),
+    trashed: () => raw.trashed(),
     clear: () => raw.clear(),
     refuseDeleteOf: (row) => raw.refuseDeleteOf(row),
     refuseInsertOf: (row) => raw.refuseInsertOf(row),
@@ -292,7 +299,7 @@ export async function startTestServerPair(
 
 /** Only the statements that touch data: transaction boundaries and pragmas left out. */
 export function dataStatements(sql: readonly ObservedStatement[]): string[] {
-  return sql.map((statement) => statement.sql).filter((text) => /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i.test(text));
+  return sql.map((statement) => statement.sql).filter((text) => /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text));
 }
 
 /** The audit row every committed delete call writes in its transaction. */

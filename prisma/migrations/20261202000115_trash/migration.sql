@@ -1,0 +1,37 @@
+-- AlterTable
+ALTER TABLE "DeleteAudit" ADD COLUMN "deletionId" TEXT;
+
+-- CreateTable
+CREATE TABLE "Deletion" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "operation" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "ids" TEXT NOT NULL,
+    "deletedBy" TEXT NOT NULL,
+    "deletedAt" DATETIME NOT NULL,
+    "restorableUntil" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "TrashedThing" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "text" TEXT NOT NULL,
+    "deletionId" TEXT NOT NULL,
+    "deletedAt" DATETIME NOT NULL,
+    CONSTRAINT "TrashedThing_deletionId_fkey" FOREIGN KEY ("deletionId") REFERENCES "Deletion" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "Deletion_deletedBy_idx" ON "Deletion"("deletedBy");
+
+-- CreateIndex
+CREATE INDEX "Deletion_restorableUntil_idx" ON "Deletion"("restorableUntil");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Deletion_deletedAt_id_key" ON "Deletion"("deletedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "TrashedThing_deletionId_idx" ON "TrashedThing"("deletionId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TrashedThing_deletedAt_id_key" ON "TrashedThing"("deletedAt", "id");

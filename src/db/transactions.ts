@@ -1,0 +1,47 @@
+// Serializable transactions that are run again when the database aborted them for a conflict, for every write
+// whose check must see the same rows as the write itself (deletes, trash moves, restores, purges).
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+
+/** Attempts of one serializable transaction before a serialization failure is given up on (see serializable()). */
+const SERIALIZATION_ATTEMPTS = 5;
+
+/**
+ * The database rolled the transaction back because of a concurrent one, so running it again is safe. Seen as:
+ * Prisma's P2034; a raw statement's P2010 or a failed COMMIT carrying the adapter error of kind
+ * TransactionWriteConflict (PostgreSQL 40001); SQLITE_BUSY when two connections to one SQLite file both try to
+ * turn a read transaction into a write one (the busy timeout does not apply: one of them must give up). Checked by
+ * fields, not instanceof: the SQLite and PostgreSQL clients are two generated modules.
+ */
+function isSerializationFailure(error: unknown): boolean {
+  if (field(error, "code") === "P2034") return true;
+  const cause = field(field(field(error, "meta"), "driverAdapterError"), "cause") ?? field(error, "cause");
+  const kind = field(cause, "kind");
+  const originalCode = field(cause, "originalCode");
+  // SQLITE_BUSY_SNAPSHOT: in WAL mode, another connection committed after this transaction's first read.
+  const sqliteBusy = typeof originalCode === "string" && originalCode.startsWith("SQLITE_BUSY");
+  return kind === "TransactionWriteConflict" || originalCode === "40001" || sqliteBusy;
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * One serializable transaction, run again when the database aborted it for a conflict with a concurrent one
+ * (see isSerializationFailure). An aborted attempt was rolled back entirely, so a retry can never make a partial
+ * write; after SERIALIZATION_ATTEMPTS the failure surfaces as an unexpected error with nothing written.
+ */
+export async function serializable<T>(
+  prisma: PrismaClient,
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(work, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
+    } catch (error) {
+      if (attempt >= SERIALIZATION_ATTEMPTS || !isSerializationFailure(error)) throw error;
+      // Random back-off, so that the transactions that collided do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+}
