@@ -162,18 +162,24 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
     );
     expect(tables).toEqual([
       { table_schema: "tenant_a", table_name: "DeleteAudit" },
+      { table_schema: "tenant_a", table_name: "Deletion" },
       { table_schema: "tenant_a", table_name: "Thing" },
+      { table_schema: "tenant_a", table_name: "TrashedThing" },
       { table_schema: "tenant_a", table_name: "_prisma_migrations" },
     ]);
     const prisma = createPrismaClient({ databaseUrl: url, sqliteSynchronous: "NORMAL" });
     try {
       const created = await prisma.thing.createManyAndReturn({ data: [{ text: "a" }, { text: "b" }] });
       const deletes = new ThingDeletes(prisma, postgresDialect);
-      const outcome = await deletes.byIds(
-        created.map((thing) => thing.id),
-        { dryRun: false, wantIds: true, subject: "test", trash: null },
-      );
-      expect(outcome.deletedIds).toEqual(created.map((thing) => thing.id));
+      const [first, second] = created.map((thing) => thing.id);
+      const options = { dryRun: false, wantIds: true, subject: "test" };
+      const outcome = await deletes.byIds([first!], { ...options, trash: null });
+      expect(outcome.deletedIds).toEqual([first]);
+      // The trash's statements are raw SQL too: they find their tables in the schema.
+      const at = new Date();
+      const trash = { deletionId: "d1", deletedBy: "test", deletedAt: at, restorableUntil: new Date(at.getTime() + 1000) };
+      const trashed = await deletes.byIds([second!], { ...options, trash });
+      expect(trashed).toMatchObject({ deletedIds: [second], deletionId: "d1" });
     } finally {
       await prisma.$disconnect();
     }
