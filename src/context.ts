@@ -6,11 +6,13 @@ import type { Events } from "./events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { ThingCreates } from "./db/thing-creates.ts";
 import type { ThingDeletes } from "./db/thing-deletes.ts";
+import type { ThingReads } from "./db/thing-reads.ts";
 import type { ThingTrash } from "./db/trash.ts";
 
 export interface AppServices {
   prisma: PrismaClient;
   deletes: ThingDeletes;
+  reads: ThingReads;
   creates: ThingCreates;
   trash: ThingTrash;
   /** TRASH_RETENTION_MS: how long an undoable delete stays restorable; 0 turns undoable deletes off. */
@@ -21,6 +23,8 @@ export interface AppServices {
   /** MAX_CREATE_TEXTS and MAX_TEXT_LENGTH, checked by src/schema/text.ts. */
   maxCreateTexts: number;
   maxTextLength: number;
+  /** MAX_DELETE_IDS, which also bounds the ids a read filter may name (src/schema/thing-filter.ts). */
+  maxDeleteIds: number;
   readsRequireAuth: boolean;
 }
 

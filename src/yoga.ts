@@ -22,6 +22,7 @@ import { requestLogPlugin } from "./plugins/use-request-log.ts";
 import { schema } from "./schema/index.ts";
 import { ThingCreates } from "./db/thing-creates.ts";
 import { ThingDeletes } from "./db/thing-deletes.ts";
+import { ThingReads } from "./db/thing-reads.ts";
 import { ThingTrash } from "./db/trash.ts";
 
 export interface AppOptions {
@@ -67,6 +68,7 @@ export function createApp(options: AppOptions) {
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
+    reads: new ThingReads(database.prisma, database.dialect),
     creates: new ThingCreates(database.prisma, database.dialect),
     trash: options.trash ?? new ThingTrash(database.prisma, database.dialect, now),
     trashRetentionMs: config.trash.retentionMs,
@@ -74,6 +76,7 @@ export function createApp(options: AppOptions) {
     events: events ?? createEvents({ limits: config.events, logger }),
     maxCreateTexts: config.maxCreateTexts,
     maxTextLength: config.maxTextLength,
+    maxDeleteIds: config.maxDeleteIds,
     readsRequireAuth: config.auth.readsRequireAuth,
   };
   return createYoga({

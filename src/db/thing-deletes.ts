@@ -2,11 +2,12 @@
 // the trash, src/db/trash.ts). Each call is atomic: one statement, or one transaction when a check must see the
 // same rows as the delete, with a constant number of statements whatever the number of rows. GraphQL concerns
 // (selection, events) stay in src/schema.
-import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { auditStatement, type AuditRow } from "./audit.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { CountMismatchError, TooManyRowsError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
+import { countWhere, EVERYTHING, ID, THING, thingFilterSql, type ThingFilter } from "./thing-filter.ts";
 import { serializable } from "./transactions.ts";
 import { moveToTrashStatements, type TrashMove } from "./trash.ts";
 
@@ -33,20 +34,6 @@ export interface DeleteOptions {
   /** Undoable: move the rows into the trash as this Deletion instead of deleting them. */
   trash: TrashMove | null;
 }
-
-/** At least one field is set; validated by the schema before it gets here. */
-export interface ThingFilter {
-  textContains?: string;
-  textEquals?: string;
-  idIn?: readonly number[];
-}
-
-const THING = Prisma.sql`"Thing"`;
-const ID = Prisma.sql`"id"`;
-const TEXT = Prisma.sql`"text"`;
-const EVERYTHING = Prisma.sql`1 = 1`;
-
-type CountRow = { count: bigint | number };
 
 export class ThingDeletes {
   constructor(
@@ -95,7 +82,10 @@ export class ThingDeletes {
       };
     }
     if (wantIds) {
-      const [rows] = await this.prisma.$transaction([this.deleteReturningIds(this.prisma, inIds), this.audit(auditRow)]);
+      const [rows] = await this.prisma.$transaction([
+        this.deleteReturningIds(this.prisma, inIds),
+        this.audit(auditRow),
+      ]);
       const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }
@@ -112,10 +102,11 @@ export class ThingDeletes {
     atMost: number,
     { dryRun, subject, trash }: Omit<DeleteOptions, "wantIds">,
   ): Promise<DeleteOutcome> {
-    const where = this.filterSql(filter);
+    // At least one field is set: the schema refuses an empty filter for a delete (deleteAllThings' job).
+    const where = thingFilterSql(this.dialect, filter);
     const operation = "deleteThingsWhere";
     return serializable(this.prisma, async (tx) => {
-      const matched = await this.count(tx, where);
+      const matched = await countWhere(tx, where);
       if (matched > atMost) throw new TooManyRowsError(matched, atMost);
       const audit = { subject, operation, idCount: matched, dryRun } as const;
       if (trash && !dryRun) {
@@ -195,19 +186,6 @@ export class ThingDeletes {
    */
   private auditModelRow(row: AuditRow): Prisma.PrismaPromise<Prisma.BatchPayload> {
     return this.prisma.deleteAudit.createMany({ data: [{ at: new Date(), ...row }] });
-  }
-
-  private filterSql({ textContains, textEquals, idIn }: ThingFilter): Prisma.Sql {
-    const conditions: Prisma.Sql[] = [];
-    if (textContains !== undefined) conditions.push(this.dialect.contains(TEXT, textContains));
-    if (textEquals !== undefined) conditions.push(Prisma.sql`${TEXT} = ${textEquals}`);
-    if (idIn !== undefined) conditions.push(this.dialect.inIds(ID, idIn));
-    return Prisma.join(conditions, " AND ");
-  }
-
-  private async count(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<number> {
-    const [row] = await client.$queryRaw<CountRow[]>`SELECT COUNT(*) AS count FROM ${THING} WHERE ${where}`;
-    return Number(row?.count ?? 0);
   }
 
   private selectIds(client: Prisma.TransactionClient, where: Prisma.Sql): Prisma.PrismaPromise<IdRow[]> {

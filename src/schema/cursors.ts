@@ -16,9 +16,12 @@ export type CursorValueTest = (value: unknown) => boolean;
 
 const CURSOR_ARGUMENTS = ["after", "before"] as const;
 
-/** BAD_USER_INPUT unless `cursor` decodes to a value `isValid` accepts; the decoding never throws anything else. */
-function checkCursor(cursor: unknown, argumentName: string, isValid: CursorValueTest): void {
-  if (cursor === null || cursor === undefined) return;
+/**
+ * The value `cursor` decodes to (undefined for no cursor), or BAD_USER_INPUT unless `isValid` accepts it; the
+ * decoding never throws anything else. For connections that decode their own cursors (src/schema/thing-pages.ts).
+ */
+export function decodeCursor(cursor: unknown, argumentName: string, isValid: CursorValueTest): unknown {
+  if (cursor === null || cursor === undefined) return undefined;
   let value: unknown;
   try {
     value = parsePrismaCursor(cursor);
@@ -30,6 +33,7 @@ function checkCursor(cursor: unknown, argumentName: string, isValid: CursorValue
       argumentName,
     });
   }
+  return value;
 }
 
 function cursorValueTestOf<Types extends SchemaTypes>(
@@ -48,7 +52,7 @@ class CursorArgumentsPlugin<Types extends SchemaTypes> extends BasePlugin<Types>
     if (isValid === undefined) return resolver;
     return (parent, args, context, info) => {
       const values = args as Record<string, unknown>;
-      for (const name of CURSOR_ARGUMENTS) checkCursor(values[name], name, isValid);
+      for (const name of CURSOR_ARGUMENTS) decodeCursor(values[name], name, isValid);
       return resolver(parent, args, context, info);
     };
   }

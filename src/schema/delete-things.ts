@@ -5,14 +5,15 @@ import { randomUUID } from "node:crypto";
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
 import { badUserInput, ErrorCode, userError } from "../errors.ts";
-import type { DeleteOutcome, ThingFilter } from "../db/thing-deletes.ts";
+import type { DeleteOutcome } from "../db/thing-deletes.ts";
+import type { ThingFilter } from "../db/thing-filter.ts";
 import type { TrashMove } from "../db/trash.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
 import { parseThingIds } from "./ids.ts";
 import { DeletionObject } from "./deletion.ts";
 import { selectsAny } from "./selection.ts";
-import { parseText } from "./text.ts";
+import { parseFilterFields, type ThingFilterArgs } from "./thing-filter.ts";
 
 const ID_FIELDS = ["deletedIds", "notFoundIds"] as const;
 
@@ -207,30 +208,18 @@ builder.mutationFields((t) => {
   };
 });
 
-interface ThingWhereArgs {
-  textContains?: string | null;
-  textEquals?: string | null;
-  idIn?: readonly (string | number | bigint)[] | null;
-}
-
 /**
- * An empty filter would mean "everything": that is deleteAllThings' job, so it is refused here. Strings get the
- * same checks as the texts they are compared with (parseText), so a filter can only match what it says.
+ * An empty filter would mean "everything": that is deleteAllThings' job, so it is refused here, and so is an empty
+ * textContains, which matches every Thing. Fields are checked as ThingFilter's are (parseFilterFields), so a
+ * filter can only match what it says.
  */
-function parseFilter(where: ThingWhereArgs, limits: Pick<AppContext, "maxTextLength">): ThingFilter {
-  const filter: ThingFilter = {};
-  if (where.textContains != null) {
-    if (where.textContains === "") {
-      throw badUserInput("where.textContains must not be empty: it would match every Thing", {
-        argumentName: "where.textContains",
-      });
-    }
-    filter.textContains = parseText(where.textContains, "where.textContains", limits.maxTextLength);
+function parseFilter(where: ThingFilterArgs, limits: Pick<AppContext, "maxTextLength">): ThingFilter {
+  if (where.textContains === "") {
+    throw badUserInput("where.textContains must not be empty: it would match every Thing", {
+      argumentName: "where.textContains",
+    });
   }
-  if (where.textEquals != null) {
-    filter.textEquals = parseText(where.textEquals, "where.textEquals", limits.maxTextLength);
-  }
-  if (where.idIn != null) filter.idIn = parseThingIds(where.idIn, "where.idIn");
+  const filter = parseFilterFields(where, "where", limits.maxTextLength);
   if (Object.keys(filter).length === 0) {
     throw badUserInput("where needs at least one of textContains, textEquals, idIn", { argumentName: "where" });
   }

@@ -6,6 +6,11 @@ export { MAX_THING_ID };
 
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 
+/** A value that can be a Thing id, as a decoded cursor holds it. */
+export function isThingId(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_THING_ID;
+}
+
 /** Throws BAD_USER_INPUT naming the value unless it is a positive integer within the column's range. */
 export function parseThingId(raw: string | number | bigint, argumentName = "id"): number {
   const text = String(raw);

@@ -1,13 +1,15 @@
 // The Thing type with the queries and mutations that belong to it.
+import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../builder.ts";
 import { withinIdRange } from "../db/id-range.ts";
 import { badUserInput } from "../errors.ts";
 import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
 import { throwAsClientError } from "./client-errors.ts";
-import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
-import { MAX_THING_ID, parseThingId } from "./ids.ts";
+import { parseThingId } from "./ids.ts";
 import { parseText, parseTexts } from "./text.ts";
+import { parseThingFilter, ThingFilterInput, ThingOrder } from "./thing-filter.ts";
+import { pageRequest, thingsPage, thingsScope } from "./thing-pages.ts";
 
 /**
  * Most Things one page of `things` may hold: Pothos' default cap, made explicit. Pothos would silently shorten a
@@ -62,27 +64,35 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, { prisma }) =>
       prisma.thing.findUnique({ ...query, where: { id: parseThingId(args.id) } }),
   }),
-  things: t.prismaConnection({
-    type: "Thing",
-    authScopes: { reader: true },
-    cursor: "id",
-    maxSize: MAX_PAGE_SIZE,
-    // Cursors carry a Thing id; a forged one is BAD_USER_INPUT before Prisma sees it (src/schema/cursors.ts).
-    extensions: {
-      [CURSOR_VALUE_EXTENSION]: (value: unknown) =>
-        typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_THING_ID,
+  things: t.connection(
+    {
+      type: ThingObject,
+      authScopes: { reader: true },
+      description: `Things as a Relay connection, oldest first unless \`orderBy\` says otherwise, only those \`filter\` matches; \`first\`/\`last\` at most ${MAX_PAGE_SIZE}. A cursor continues only the order and filter it came from.`,
+      args: {
+        filter: t.arg({ type: ThingFilterInput, description: "Only the Things this matches; none: every Thing." }),
+        orderBy: t.arg({ type: ThingOrder, defaultValue: "asc" }),
+      },
+      resolve: async (_root, args, context, info) => {
+        requirePageSize(args);
+        const scope = thingsScope(args.orderBy ?? "asc", parseThingFilter(args.filter, context));
+        const request = pageRequest(args, scope, MAX_PAGE_SIZE);
+        const selection = queryFromInfo({ context, info, typeName: "Thing", path: ["edges", "node"] });
+        const rows = await context.reads.page(scope.filter, request.scan, selection);
+        return { ...thingsPage(rows, request, args, scope), totalCount: () => context.reads.count(scope.filter) };
+      },
     },
-    description: `All Things, oldest first, as a Relay connection; \`first\`/\`last\` at most ${MAX_PAGE_SIZE}.`,
-    resolve: (query, _root, args, { prisma }) => {
-      requirePageSize(args);
-      return prisma.thing.findMany({ ...query, orderBy: { id: "asc" } });
+    {
+      fields: (t) => ({
+        totalCount: t.int({ resolve: (connection) => connection.totalCount() }),
+      }),
     },
-    totalCount: (_root, _args, { prisma }) => prisma.thing.count(),
-  }),
+  ),
   thingCount: t.int({
     authScopes: { reader: true },
-    description: "Number of Things stored.",
-    resolve: (_root, _args, { prisma }) => prisma.thing.count(),
+    description: "Number of Things `filter` matches (every Thing without one), without deleting any.",
+    args: { filter: t.arg({ type: ThingFilterInput }) },
+    resolve: (_root, args, context) => context.reads.count(parseThingFilter(args.filter, context)),
   }),
 }));
 
