@@ -48,6 +48,13 @@ const EVERYTHING = Prisma.sql`1 = 1`;
 
 type CountRow = { count: bigint | number };
 
+/**
+ * Longest an undoable delete's batch may keep its transaction open. The move writes every row twice (the trash and
+ * its indexes, then the table) and builds the Deletion's id list, so a MAX_DELETE_IDS-sized move can outlast
+ * Prisma's default 5 s, which rolled back a 200000-id move on a loaded 2-core machine (docs/benchmark.md).
+ */
+const TRASH_MOVE_TIMEOUT_MS = 60_000;
+
 export class ThingDeletes {
   constructor(
     private readonly prisma: PrismaClient,
@@ -81,10 +88,10 @@ export class ThingDeletes {
     }
     if (trash) {
       const move = moveToTrashStatements(this.prisma, this.dialect, inIds, trash, "deleteThings", wantIds);
-      const results = await this.prisma.$transaction([
-        ...move.statements,
-        this.audit({ ...auditRow, deletionId: trash.deletionId }),
-      ]);
+      const results = await this.prisma.$transaction(
+        [...move.statements, this.audit({ ...auditRow, deletionId: trash.deletionId })],
+        { timeout: TRASH_MOVE_TIMEOUT_MS },
+      );
       const moved = move.outcome(results);
       return {
         ...outcome,
@@ -95,7 +102,10 @@ export class ThingDeletes {
       };
     }
     if (wantIds) {
-      const [rows] = await this.prisma.$transaction([this.deleteReturningIds(this.prisma, inIds), this.audit(auditRow)]);
+      const [rows] = await this.prisma.$transaction([
+        this.deleteReturningIds(this.prisma, inIds),
+        this.audit(auditRow),
+      ]);
       const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }
