@@ -12,10 +12,16 @@ export const BENCH_API_KEYS_ENV = JSON.stringify([
 export const BENCH_DELETE = "mutation BenchDelete($ids: [ID!]!) { deleteThings(ids: $ids) { deletedCount } }";
 export const BENCH_DELETE_ALL =
   "mutation BenchDeleteAll($expectedCount: Int!) { deleteAllThings(expectedCount: $expectedCount) { deletedCount } }";
+/** The same delete into the trash: the count and the Deletion id are all the undo needs. */
+export const BENCH_TRASH =
+  "mutation BenchTrash($ids: [ID!]!) { deleteThings(ids: $ids, undoable: true) { deletedCount deletion { id } } }";
+export const BENCH_UNDO =
+  "mutation BenchUndo($deletionId: ID!) { undoDelete(deletionId: $deletionId) { restoredCount } }";
 const PROBE = "query BenchProbe { __typename }";
 const IDLE_SOCKET_MS = 4_000;
 
 export type DeleteField = "deleteThings" | "deleteAllThings";
+type MutationField = DeleteField | "undoDelete";
 
 function body(query: string, operationName: string, variables: Record<string, unknown>): string {
   return JSON.stringify({ query, operationName, variables });
@@ -30,26 +36,62 @@ export function deleteAllThingsBody(expectedCount: number): string {
   return body(BENCH_DELETE_ALL, "BenchDeleteAll", { expectedCount });
 }
 
+export function trashThingsBody(ids: readonly number[]): string {
+  return body(BENCH_TRASH, "BenchTrash", { ids: ids.map(String) });
+}
+
+export function undoDeleteBody(deletionId: string): string {
+  return body(BENCH_UNDO, "BenchUndo", { deletionId });
+}
+
 export const probeBody = body(PROBE, "BenchProbe", {});
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
+/** Reads a successful mutation's payload; anything else (HTTP error, GraphQL errors, a missing field) throws. */
+class PayloadReader {
+  readonly #payload: Record<string, unknown>;
+
+  constructor(
+    private readonly status: number,
+    private readonly text: string,
+    private readonly field: MutationField,
+  ) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const data = isRecord(json) && isRecord(json.data) ? json.data[field] : undefined;
+    if (status !== 200 || (isRecord(json) && json.errors !== undefined) || !isRecord(data)) throw this.failure();
+    this.#payload = data;
+  }
+
+  count(name: string): number {
+    const count = this.#payload[name];
+    if (typeof count !== "number") throw this.failure();
+    return count;
+  }
+
+  /** The id of the object in `name`, e.g. the undoable delete's `deletion { id }`. */
+  id(name: string): string {
+    const object = this.#payload[name];
+    const id = isRecord(object) ? object.id : undefined;
+    if (typeof id !== "string") throw this.failure();
+    return id;
+  }
+
+  private failure(): Error {
+    return new Error(`${this.field} failed: HTTP ${this.status} ${this.text.slice(0, 500)}`);
+  }
+}
+
 /** `deletedCount` of a successful delete response; anything else (HTTP error, GraphQL errors) throws with the body. */
 export function readDeletedCount(status: number, text: string, field: DeleteField): number {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const data = isRecord(json) && isRecord(json.data) ? json.data[field] : undefined;
-  const count = isRecord(data) ? data.deletedCount : undefined;
-  if (status !== 200 || (isRecord(json) && json.errors !== undefined) || typeof count !== "number") {
-    throw new Error(`${field} failed: HTTP ${status} ${text.slice(0, 500)}`);
-  }
-  return count;
+  return new PayloadReader(status, text, field).count("deletedCount");
 }
 
 export interface TimedResponse {
@@ -105,6 +147,19 @@ export class GraphQLClient {
   async delete(payload: string, field: DeleteField): Promise<{ deletedCount: number; ms: number }> {
     const response = await this.post(payload);
     return { deletedCount: readDeletedCount(response.status, response.text, field), ms: response.ms };
+  }
+
+  /** Sends one undoable deleteThings (`trashThingsBody`); it must have moved rows, so that it made a Deletion. */
+  async trash(payload: string): Promise<{ deletedCount: number; deletionId: string; ms: number }> {
+    const { status, text, ms } = await this.post(payload);
+    const reader = new PayloadReader(status, text, "deleteThings");
+    return { deletedCount: reader.count("deletedCount"), deletionId: reader.id("deletion"), ms };
+  }
+
+  /** Sends one undoDelete (`undoDeleteBody`) and returns its restoredCount and time. */
+  async undo(payload: string): Promise<{ restoredCount: number; ms: number }> {
+    const { status, text, ms } = await this.post(payload);
+    return { restoredCount: new PayloadReader(status, text, "undoDelete").count("restoredCount"), ms };
   }
 
   close(): void {

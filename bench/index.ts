@@ -37,6 +37,18 @@ function skipUnavailable(error: unknown): SkippedTarget {
   return { reason: error.message };
 }
 
+/** One big delete on a fresh server process, so its peak RSS (VmHWM) reflects this delete and nothing before it. */
+async function memoryRun(factory: TargetFactory, plan: Plan, cleanup: Cleanup, undoable: boolean) {
+  // A million ids as JSON strings are ~12 MB of request body, past the default MAX_BODY_BYTES.
+  const big = await openServer(factory, cleanup, {
+    MAX_DELETE_IDS: String(plan.memoryRows),
+    MAX_BODY_BYTES: String(plan.memoryRows * 16),
+  });
+  const memory = await measurePeakMemory(big.server, big.client, big.db, plan.memoryRows, undoable);
+  await big.server.stop();
+  return memory;
+}
+
 async function benchTarget(
   factory: TargetFactory,
   plan: Plan,
@@ -55,17 +67,12 @@ async function benchTarget(
   for (const concurrency of plan.throughput.concurrencies) {
     throughput.push(await measureThroughput(server.url, client, db, plan.throughput, concurrency));
   }
-  // Free its CPU and memory before the memory run (the deferred stop is then a no-op).
+  // Free its CPU and memory before the memory runs (the deferred stop is then a no-op).
   await server.stop();
-
-  // A fresh process, so its peak RSS (VmHWM) reflects this delete and not the runs above.
-  // A million ids as JSON strings are ~12 MB of request body, past the default MAX_BODY_BYTES.
-  const big = await openServer(factory, cleanup, {
-    MAX_DELETE_IDS: String(plan.memoryRows),
-    MAX_BODY_BYTES: String(plan.memoryRows * 16),
-  });
-  const memory = await measurePeakMemory(big.server, big.client, big.db, plan.memoryRows);
-  await big.server.stop();
+  const memory = {
+    permanent: await memoryRun(factory, plan, cleanup, false),
+    undoable: await memoryRun(factory, plan, cleanup, true),
+  };
   return { target: target.name, embedded: !target.databaseServer, latency, throughput, memory };
 }
 

@@ -1,11 +1,19 @@
-// One delete at a time: deleteThings for each K and deleteAllThings, over HTTP and through the raw driver, each
-// round checked in the database afterwards and refilled (untimed), so the next one deletes from the full table.
-import { deleteAllThingsBody, deleteThingsBody, probeBody, type GraphQLClient } from "./graphql-client.ts";
+// One delete at a time: deleteThings for each K (permanent, and undoable followed by its undo) and deleteAllThings,
+// over HTTP and through the raw driver, each round checked in the database afterwards and refilled (untimed), so
+// the next one deletes from the full table.
+import {
+  deleteAllThingsBody,
+  deleteThingsBody,
+  probeBody,
+  trashThingsBody,
+  undoDeleteBody,
+  type GraphQLClient,
+} from "./graphql-client.ts";
 import type { Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { fastest, randomIds, summarize, type Summary } from "./stats.ts";
 import type { BenchDatabase, RawDatabase } from "./target.ts";
-import { verifyDeleted } from "./verify.ts";
+import { verifyDeleted, verifyRestored, verifyTrashed } from "./verify.ts";
 
 export interface RawResult {
   /** The raw database's settings, e.g. "WAL, synchronous=NORMAL (server's)". */
@@ -26,12 +34,20 @@ export interface LatencyResults {
   rows: number;
   /** `{ __typename }` over the same connection after the same untimed gap: HTTP with no database work. */
   httpFloor: Summary;
-  deleteThings: (Comparison & { idCount: number })[];
+  /**
+   * `undoable`: the same deleteThings with `undoable: true`, into the trash; `undo`: undoDelete of that deletion,
+   * which puts the K rows back. Both over HTTP, compared with `http` (the permanent delete) rather than the raw
+   * driver: what the trash costs on top of a permanent delete.
+   */
+  deleteThings: (Comparison & { idCount: number; undoable: Summary; undo: Summary })[];
   deleteAllThings: Comparison;
 }
 
 /** One timed delete: the ids it was given ("all" to empty the table), what it reported, how long it took. */
-type Round = () => Promise<{ ids: readonly number[] | "all"; deletedCount: number; ms: number }>;
+type DeleteRound = () => Promise<{ ids: readonly number[] | "all"; deletedCount: number; ms: number }>;
+
+/** One round of a scenario: the time of each request it timed, in order, each verified; what refill puts back. */
+type Round = () => Promise<{ ms: readonly number[]; removed: readonly number[] | "all" }>;
 
 async function timed(run: () => Promise<number>): Promise<{ deletedCount: number; ms: number }> {
   const started = performance.now();
@@ -39,19 +55,65 @@ async function timed(run: () => Promise<number>): Promise<{ deletedCount: number
   return { deletedCount, ms: performance.now() - started };
 }
 
-/** Seeds, then runs, verifies and refills `warmups + runs` rounds; only the last `runs` are recorded. */
-async function repeat(plan: Plan, db: BenchDatabase, what: string, round: Round): Promise<Summary> {
-  const samples: number[] = [];
+/**
+ * Seeds, then runs and refills `warmups + runs` rounds; only the last `runs` are recorded, as one summary per
+ * timed request of a round (`names`, in the round's order).
+ */
+async function repeatRounds(plan: Plan, db: BenchDatabase, names: readonly string[], round: Round): Promise<Summary[]> {
+  const samples = names.map((): number[] => []);
   await db.seed(plan.rows);
   for (let i = 0; i < plan.warmups + plan.runs; i++) {
+    const { ms, removed } = await round();
+    await db.refill(plan.rows, removed);
+    if (i >= plan.warmups) ms.forEach((value, index) => samples[index]?.push(value));
+  }
+  return names.map((name, index) => {
+    const summary = summarize(samples[index] ?? []);
+    progress(`${name}: median ${summary.median.toFixed(3)} ms`);
+    return summary;
+  });
+}
+
+/** Rounds of one timed delete each, verified gone. */
+async function repeat(plan: Plan, db: BenchDatabase, what: string, round: DeleteRound): Promise<Summary> {
+  const [summary] = await repeatRounds(plan, db, [what], async () => {
     const { ids, deletedCount, ms } = await round();
     await verifyDeleted(db, what, { rowsBefore: plan.rows, ids, deletedCount });
-    await db.refill(plan.rows, ids);
-    if (i >= plan.warmups) samples.push(ms);
-  }
-  const summary = summarize(samples);
-  progress(`${what}: median ${summary.median.toFixed(3)} ms`);
+    return { ms: [ms], removed: ids };
+  });
+  if (!summary) throw new Error(`${what}: no summary`);
   return summary;
+}
+
+/**
+ * Rounds of an undoable deleteThings of K random ids, verified in the trash, then undoDelete of it, verified back:
+ * the undo leaves the table full again, so there is nothing to refill but what the database needs (PostgreSQL's
+ * re-seed, for the dead rows both moves left).
+ */
+async function repeatUndoable(
+  plan: Plan,
+  client: GraphQLClient,
+  server: BenchDatabase,
+  idCount: number,
+): Promise<{ undoable: Summary; undo: Summary }> {
+  const trashWhat = `HTTP deleteThings(undoable) K=${idCount}`;
+  const undoWhat = `HTTP undoDelete K=${idCount}`;
+  const [undoable, undo] = await repeatRounds(plan, server, [trashWhat, undoWhat], async () => {
+    const ids = randomIds(idCount, plan.rows);
+    const trashed = await client.trash(trashThingsBody(ids));
+    const { deletionId } = trashed;
+    await verifyTrashed(server, trashWhat, {
+      rowsBefore: plan.rows,
+      ids,
+      deletedCount: trashed.deletedCount,
+      deletionId,
+    });
+    const undone = await client.undo(undoDeleteBody(deletionId));
+    await verifyRestored(server, undoWhat, { rows: plan.rows, ids, deletionId, restoredCount: undone.restoredCount });
+    return { ms: [trashed.ms, undone.ms], removed: [] };
+  });
+  if (!undoable || !undo) throw new Error(`${trashWhat}: no summary`);
+  return { undoable, undo };
 }
 
 /** A raw-driver measurement still to be run: which database, which SQL shape. */
@@ -61,15 +123,14 @@ interface RawCandidate {
   measure: () => Promise<Summary>;
 }
 
-async function compare(http: () => Promise<Summary>, candidates: readonly RawCandidate[]): Promise<Comparison> {
-  const httpSummary = await http();
+async function compare(http: Summary, candidates: readonly RawCandidate[]): Promise<Comparison> {
   const raw: RawResult[] = [];
   for (const { database, method, measure } of candidates) {
     raw.push({ database: database.label, method, summary: await measure() });
   }
   const limit = fastest(raw);
   if (!limit) throw new Error("no raw configuration could run this delete");
-  return { http: httpSummary, raw, limit };
+  return { http, raw, limit };
 }
 
 /** Untimed warm-up requests per K: many small ones, a few big ones (about the same time for each K). */
@@ -79,7 +140,7 @@ function warmUpRequests(idCount: number): number {
 
 /**
  * Untimed requests of every shape the scenarios time (the deleteMany path up to 999 ids, the one-parameter path
- * above, deleteAllThings), so V8 has compiled the server's hot paths as it has in any server that has been up for a
+ * above, the undoable delete and its undo, deleteAllThings), so V8 has compiled the server's hot paths as it has in any server that has been up for a
  * while. Without it the first scenarios mostly timed JIT compilation: K=1 took 10.5 ms instead of 3.6. The
  * per-scenario warm-up rounds below then only settle the database's caches.
  */
@@ -89,6 +150,14 @@ async function warmUpServer(plan: Plan, client: GraphQLClient, server: BenchData
   for (const idCount of plan.idCounts) {
     for (let i = 0; i < warmUpRequests(idCount); i++, requests++) {
       await client.delete(deleteThingsBody(randomIds(idCount, plan.rows)), "deleteThings");
+    }
+  }
+  // On a full table, so every undoable delete moves rows and makes a Deletion; each undo fills the table again.
+  await server.seed(plan.rows);
+  for (const idCount of plan.idCounts) {
+    for (let i = 0; i < warmUpRequests(idCount); i++, requests += 2) {
+      const { deletionId } = await client.trash(trashThingsBody(randomIds(idCount, plan.rows)));
+      await client.undo(undoDeleteBody(deletionId));
     }
   }
   for (let i = 0; i < warmUpRequests(plan.rows); i++, requests++) {
@@ -127,12 +196,13 @@ export async function measureLatency(
   const httpFloor = await measureHttpFloor(plan, client, server);
   const deleteThings: LatencyResults["deleteThings"] = [];
   for (const idCount of plan.idCounts) {
-    const http = () =>
-      repeat(plan, server, `HTTP deleteThings K=${idCount}`, async () => {
-        const ids = randomIds(idCount, plan.rows);
-        const body = deleteThingsBody(ids);
-        return { ids, ...(await client.delete(body, "deleteThings")) };
-      });
+    // The undoable rounds right after the permanent ones, so the two run in the same conditions.
+    const http = await repeat(plan, server, `HTTP deleteThings K=${idCount}`, async () => {
+      const ids = randomIds(idCount, plan.rows);
+      const body = deleteThingsBody(ids);
+      return { ids, ...(await client.delete(body, "deleteThings")) };
+    });
+    const trash = await repeatUndoable(plan, client, server, idCount);
     const candidates = raws.flatMap((database) =>
       database.methods
         .filter((method) => method.fits(idCount))
@@ -146,14 +216,13 @@ export async function measureLatency(
             }),
         })),
     );
-    deleteThings.push({ idCount, ...(await compare(http, candidates)) });
+    deleteThings.push({ idCount, ...trash, ...(await compare(http, candidates)) });
   }
 
-  const deleteAllHttp = () =>
-    repeat(plan, server, `HTTP deleteAllThings N=${plan.rows}`, async () => ({
-      ids: "all",
-      ...(await client.delete(deleteAllThingsBody(plan.rows), "deleteAllThings")),
-    }));
+  const deleteAllHttp = await repeat(plan, server, `HTTP deleteAllThings N=${plan.rows}`, async () => ({
+    ids: "all",
+    ...(await client.delete(deleteAllThingsBody(plan.rows), "deleteAllThings")),
+  }));
   const method = 'DELETE FROM "Thing"';
   const deleteAllRaw = raws.map((database) => ({
     database,

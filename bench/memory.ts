@@ -1,11 +1,12 @@
-// Peak server memory during one very large delete: the ids arrive as one JSON body, are coerced by GraphQL and
-// bound as one parameter, and every copy on the way costs resident memory the operator has to provision.
-import { deleteThingsBody, type GraphQLClient } from "./graphql-client.ts";
+// Peak server memory during one very large delete, permanent or undoable: the ids arrive as one JSON body, are
+// coerced by GraphQL and bound as one parameter, and every copy on the way costs resident memory the operator has
+// to provision. The undoable one should add no copy of the rows: they move inside the database.
+import { deleteThingsBody, trashThingsBody, type GraphQLClient } from "./graphql-client.ts";
 import { progress } from "./progress.ts";
 import { randomIds } from "./stats.ts";
 import type { MemorySample, ServerProcess } from "./server-process.ts";
 import type { BenchDatabase } from "./target.ts";
-import { verifyDeleted } from "./verify.ts";
+import { verifyDeleted, verifyTrashed } from "./verify.ts";
 
 const SAMPLE_INTERVAL_MS = 5;
 /** A delete of this many ids first, so the baseline already includes the code paths' JIT and caches. */
@@ -13,6 +14,8 @@ const WARMUP_IDS = 1_000;
 const KIB_PER_MIB = 1024;
 
 export interface MemoryResult {
+  /** deleteThings with `undoable: true`, into the trash. */
+  undoable: boolean;
   /** Rows seeded and ids deleted in one call. */
   ids: number;
   /** VmRSS just before the delete, MiB. */
@@ -35,12 +38,16 @@ export async function measurePeakMemory(
   client: GraphQLClient,
   db: BenchDatabase,
   rows: number,
+  undoable: boolean,
 ): Promise<MemoryResult> {
+  const bodyOf = undoable ? trashThingsBody : deleteThingsBody;
+  const send = async (body: string): Promise<{ deletedCount: number; ms: number; deletionId: string | null }> =>
+    undoable ? client.trash(body) : { ...(await client.delete(body, "deleteThings")), deletionId: null };
   await db.seed(rows);
-  await client.delete(deleteThingsBody(randomIds(WARMUP_IDS, rows)), "deleteThings");
+  await send(bodyOf(randomIds(WARMUP_IDS, rows)));
   await db.seed(rows);
   const ids = randomIds(rows, rows);
-  const body = deleteThingsBody(ids);
+  const body = bodyOf(ids);
 
   const before = server.memory();
   let peak: MemorySample = before;
@@ -48,20 +55,21 @@ export async function measurePeakMemory(
     const sample = server.memory();
     if (sample.rssKiB > peak.rssKiB) peak = sample;
   }, SAMPLE_INTERVAL_MS);
-  let deleted: { deletedCount: number; ms: number };
+  let deleted: Awaited<ReturnType<typeof send>>;
   try {
-    deleted = await client.delete(body, "deleteThings");
+    deleted = await send(body);
   } finally {
     clearInterval(sampler);
   }
   const after = server.memory();
-  await verifyDeleted(db, `HTTP deleteThings K=${rows} (memory)`, {
-    rowsBefore: rows,
-    ids,
-    deletedCount: deleted.deletedCount,
-  });
+  const what = `HTTP deleteThings${undoable ? "(undoable)" : ""} K=${rows} (memory)`;
+  const { deletedCount, deletionId } = deleted;
+  await (deletionId === null
+    ? verifyDeleted(db, what, { rowsBefore: rows, ids, deletedCount })
+    : verifyTrashed(db, what, { rowsBefore: rows, ids, deletedCount, deletionId }));
 
   const result: MemoryResult = {
+    undoable,
     ids: rows,
     rssBeforeMiB: mib(before.rssKiB),
     rssPeakSampledMiB: mib(Math.max(peak.rssKiB, after.rssKiB)),
@@ -70,6 +78,8 @@ export async function measurePeakMemory(
     peakMiB: mib(Math.max(peak.rssKiB, after.rssKiB, after.peakKiB > before.peakKiB ? after.peakKiB : 0)),
     deleteMs: deleted.ms,
   };
-  progress(`memory K=${rows}: ${result.rssBeforeMiB.toFixed(0)} → peak ${result.peakMiB.toFixed(0)} MiB`);
+  progress(
+    `memory${undoable ? " (undoable)" : ""} K=${rows}: ${result.rssBeforeMiB.toFixed(0)} → peak ${result.peakMiB.toFixed(0)} MiB`,
+  );
   return result;
 }

@@ -8,7 +8,7 @@ import { describePostgres, quoteIdentifier } from "../src/db/postgres.ts";
 import { withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { migrationScripts } from "./migrations.ts";
-import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory } from "./target.ts";
+import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory, TrashedCount } from "./target.ts";
 import { TargetUnavailableError } from "./unavailable.ts";
 
 /** The same default server as the tests' TEST_POSTGRES_URL; the databases are created next to this one. */
@@ -81,7 +81,7 @@ class PostgresDatabase implements BenchDatabase {
     // before it, which no (auto)vacuum is guaranteed to have removed in time.
     await this.#client.query("BEGIN");
     try {
-      await this.#client.query('TRUNCATE "Thing"');
+      await this.#client.query('TRUNCATE "Thing", "TrashedThing", "Deletion"');
       await this.#client.query(
         `INSERT INTO "Thing" ("id", "text") SELECT g, 'thing ' || g FROM generate_series(1, $1::int) AS g`,
         [rows],
@@ -93,7 +93,7 @@ class PostgresDatabase implements BenchDatabase {
     }
     // Statistics, so the delete is planned for the table it runs on; and VACUUM, so an autovacuum triggered by
     // the insert does not start in the middle of a timed delete. (VACUUM cannot run inside a transaction.)
-    await this.#client.query('VACUUM (ANALYZE) "Thing"');
+    await this.#client.query('VACUUM (ANALYZE) "Thing", "TrashedThing", "Deletion"');
   }
 
   /**
@@ -115,6 +115,15 @@ class PostgresDatabase implements BenchDatabase {
       [ids],
     );
     return rows[0]?.count ?? 0;
+  }
+
+  async countTrashed(deletionId: string, ids: readonly number[]): Promise<TrashedCount> {
+    const { rows } = await this.#client.query<TrashedCount>(
+      `SELECT count(*)::int AS "rows", (count(*) FILTER (WHERE "id" = ANY($2::int[])))::int AS "ofIds"
+       FROM "TrashedThing" WHERE "deletionId" = $1`,
+      [deletionId, ids],
+    );
+    return rows[0] ?? { rows: 0, ofIds: 0 };
   }
 
   async close(): Promise<void> {

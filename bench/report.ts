@@ -3,7 +3,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deleteAllThingsGoal, deleteThingsGoal, THROUGHPUT_GOAL, throughputGoal, type GoalCheck } from "./goals.ts";
+import {
+  deleteAllThingsGoal,
+  deleteThingsGoal,
+  THROUGHPUT_GOAL,
+  throughputGoal,
+  undoableGoal,
+  undoableMemoryGoal,
+  type GoalCheck,
+} from "./goals.ts";
 import type { Comparison, LatencyResults } from "./latency.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { Plan } from "./plan.ts";
@@ -28,7 +36,8 @@ export interface TargetResults {
   embedded: boolean;
   latency: LatencyResults;
   throughput: ThroughputResult[];
-  memory: MemoryResult;
+  /** The same big deleteThings, each on a fresh server process. */
+  memory: { permanent: MemoryResult; undoable: MemoryResult };
 }
 
 /** A target whose database could not be reached, so the report says it was not measured rather than omitting it. */
@@ -66,6 +75,12 @@ function spread(summary: Summary): string {
   return `${ms(summary.median)} (${ms(summary.min)}–${ms(summary.max)})`;
 }
 
+/** A median against its baseline: the ratio and the difference cells. */
+function versus(median: number, baseline: number): [string, string] {
+  const difference = median - baseline;
+  return [`${(median / baseline).toFixed(1)}×`, `${difference < 0 ? "−" : "+"}${ms(Math.abs(difference))}`];
+}
+
 function goalText(check: GoalCheck | null): string {
   return check ? `${check.goal}: ${check.met ? "met" : "NOT met"}` : "";
 }
@@ -93,8 +108,7 @@ function latencyTable({ rows, deleteThings, deleteAllThings }: LatencyResults): 
     spread(comparison.http),
     ...databases.map((database) => rawCell(comparison, database)),
     ms(comparison.limit.summary.median),
-    `${(comparison.http.median / comparison.limit.summary.median).toFixed(1)}×`,
-    `+${ms(comparison.http.median - comparison.limit.summary.median)}`,
+    ...versus(comparison.http.median, comparison.limit.summary.median),
     goalText(goal),
   ];
   return table(
@@ -120,6 +134,24 @@ function latencyTable({ rows, deleteThings, deleteAllThings }: LatencyResults): 
   );
 }
 
+function undoableTable({ deleteThings }: LatencyResults): string {
+  const row = (operation: string, idCount: number, summary: Summary, permanent: Summary) => [
+    operation,
+    String(idCount),
+    spread(summary),
+    ms(permanent.median),
+    ...versus(summary.median, permanent.median),
+    goalText(undoableGoal(idCount, summary.median, permanent.median)),
+  ];
+  return table(
+    ["operation", "K ids", "HTTP median (min–max)", "permanent", "÷permanent", "−permanent", "target"],
+    deleteThings.flatMap((c) => [
+      row("deleteThings(undoable: true)", c.idCount, c.undoable, c.http),
+      row("undoDelete", c.idCount, c.undo, c.http),
+    ]),
+  );
+}
+
 function throughputTable(results: readonly ThroughputResult[], withGoal: boolean): string {
   const header = ["concurrency", "ids/request", "seconds", "deletes", "req/s", "p50 ms", "p99 ms", "conn. errors"];
   return table(
@@ -138,18 +170,20 @@ function throughputTable(results: readonly ThroughputResult[], withGoal: boolean
   );
 }
 
-function memoryTable(memory: MemoryResult): string {
+function memoryTable({ permanent, undoable }: TargetResults["memory"]): string {
+  const increase = (memory: MemoryResult) => memory.peakMiB - memory.rssBeforeMiB;
+  const row = (memory: MemoryResult, goal: GoalCheck | null) => [
+    memory.undoable ? "undoable: true" : "permanent",
+    String(memory.ids),
+    `${memory.rssBeforeMiB.toFixed(0)} MiB`,
+    `${memory.peakMiB.toFixed(0)} MiB`,
+    `${increase(memory).toFixed(0)} MiB`,
+    `${ms(memory.deleteMs)} ms`,
+    goalText(goal),
+  ];
   return table(
-    ["ids in one deleteThings", "server RSS before", "peak RSS during", "increase", "delete time"],
-    [
-      [
-        String(memory.ids),
-        `${memory.rssBeforeMiB.toFixed(0)} MiB`,
-        `${memory.peakMiB.toFixed(0)} MiB`,
-        `${(memory.peakMiB - memory.rssBeforeMiB).toFixed(0)} MiB`,
-        `${ms(memory.deleteMs)} ms`,
-      ],
-    ],
+    ["deleteThings", "ids", "server RSS before", "peak RSS during", "increase", "delete time", "target"],
+    [row(permanent, null), row(undoable, undoableMemoryGoal(increase(undoable), increase(permanent)))],
   );
 }
 
@@ -164,6 +198,11 @@ export function formatReport({ startedAt, plan, machine, targets, skipped }: Ben
       "",
       latencyTable(t.latency),
       "",
+      "The trash: deleteThings(undoable: true) of the same K random ids, then undoDelete of that deletion, " +
+        "against the permanent deleteThings above (its HTTP median), times in ms:",
+      "",
+      undoableTable(t.latency),
+      "",
       `HTTP floor: \`{ __typename }\` to the same server after the same untimed gap, no database work: ` +
         `${spread(t.latency.httpFloor)} ms. Every delete over HTTP pays at least this on this machine.`,
       "",
@@ -174,7 +213,8 @@ export function formatReport({ startedAt, plan, machine, targets, skipped }: Ben
       "",
       throughputTable(t.throughput, t.embedded),
       "",
-      "Peak server memory (VmRSS sampled every 5 ms, and VmHWM) during one large deleteThings:",
+      "Peak server memory (VmRSS sampled every 5 ms, and VmHWM) during one large deleteThings, each on a fresh " +
+        "server process:",
       "",
       memoryTable(t.memory),
     ].join("\n"),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { migrationScripts } from "./migrations.ts";
-import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory } from "./target.ts";
+import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory, TrashedCount } from "./target.ts";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
 const BUSY_TIMEOUT_MS = 5000;
@@ -67,6 +67,8 @@ class SqliteFile implements BenchDatabase {
     // keeps the rows still there. Rewriting the whole table (and checkpointing it) made the next timed delete pay
     // for the seed: the first commit after that WAL restart took ~1.3 ms, for raw and server alike.
     this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM "TrashedThing"').run();
+      this.#db.prepare('DELETE FROM "Deletion"').run();
       this.#db.prepare('DELETE FROM "Thing" WHERE "id" > ?').run(rows);
       this.#db
         .prepare(
@@ -95,6 +97,19 @@ class SqliteFile implements BenchDatabase {
       .pluck()
       .get(JSON.stringify(ids));
     return countOf(present);
+  }
+
+  async countTrashed(deletionId: string, ids: readonly number[]): Promise<TrashedCount> {
+    const row: unknown = this.#db
+      .prepare(
+        `SELECT count(*) AS "rows", coalesce(sum("id" IN (SELECT value FROM json_each(?))), 0) AS "ofIds"
+         FROM "TrashedThing" WHERE "deletionId" = ?`,
+      )
+      .get(JSON.stringify(ids), deletionId);
+    if (typeof row !== "object" || row === null || !("rows" in row) || !("ofIds" in row)) {
+      throw new Error(`expected trash counts, got ${String(row)}`);
+    }
+    return { rows: countOf(row.rows), ofIds: countOf(row.ofIds) };
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { sqliteTarget } from "./sqlite-target.ts";
 
 /** A database the benchmark prepares and checks directly, never through the API and never while timing. */
 export interface BenchDatabase {
-  /** Leaves the Thing table holding exactly the ids 1..rows (untimed; one transaction). */
+  /** Leaves the Thing table holding exactly the ids 1..rows, and the trash empty (untimed; one transaction). */
   seed(rows: number): Promise<void>;
   /**
    * After a verified delete of `removed` ("all": deleteAllThings) from a seeded table, leaves it holding 1..rows
@@ -19,7 +19,14 @@ export interface BenchDatabase {
   count(): Promise<number>;
   /** How many of these ids still exist. */
   countPresent(ids: readonly number[]): Promise<number>;
+  /** The rows of this Deletion in the trash, and how many of these ids are among them. */
+  countTrashed(deletionId: string, ids: readonly number[]): Promise<TrashedCount>;
   close(): Promise<void>;
+}
+
+export interface TrashedCount {
+  rows: number;
+  ofIds: number;
 }
 
 /** One SQL shape for deleting a set of ids through the raw driver. */

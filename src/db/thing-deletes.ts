@@ -8,7 +8,7 @@ import type { SqlDialect } from "./dialect.ts";
 import { CountMismatchError, TooManyRowsError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
 import { countWhere, EVERYTHING, ID, THING, thingFilterSql, type ThingFilter } from "./thing-filter.ts";
-import { serializable } from "./transactions.ts";
+import { LARGE_WRITE_TIMEOUT_MS, serializable } from "./transactions.ts";
 import { moveToTrashStatements, type TrashMove } from "./trash.ts";
 
 export interface DeleteOutcome {
@@ -68,10 +68,10 @@ export class ThingDeletes {
     }
     if (trash) {
       const move = moveToTrashStatements(this.prisma, this.dialect, inIds, trash, "deleteThings", wantIds);
-      const results = await this.prisma.$transaction([
-        ...move.statements,
-        this.audit({ ...auditRow, deletionId: trash.deletionId }),
-      ]);
+      const results = await this.prisma.$transaction(
+        [...move.statements, this.audit({ ...auditRow, deletionId: trash.deletionId })],
+        { timeout: LARGE_WRITE_TIMEOUT_MS },
+      );
       const moved = move.outcome(results);
       return {
         ...outcome,

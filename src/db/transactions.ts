@@ -2,6 +2,15 @@
 // whose check must see the same rows as the write itself (deletes, trash moves, restores, purges).
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 
+/**
+ * Longest a transaction that moves or deletes many rows may stay open, instead of Prisma's default 5 s: a trash
+ * move writes every row twice (the trash and its indexes, then the table) and builds the Deletion's id list, and a
+ * MAX_DELETE_IDS-sized move, a restore of it, or emptying a large table outlasted 5 s on a loaded 2-core machine
+ * (docs/benchmark.md), which rolled the whole call back. The statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) still
+ * bounds each statement on PostgreSQL.
+ */
+export const LARGE_WRITE_TIMEOUT_MS = 60_000;
+
 /** Attempts of one serializable transaction before a serialization failure is given up on (see serializable()). */
 const SERIALIZATION_ATTEMPTS = 5;
 
@@ -37,7 +46,10 @@ export async function serializable<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(work, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
+      return await prisma.$transaction(work, {
+        isolationLevel: Prisma.TransactionIsolationLevel.Serializable,
+        timeout: LARGE_WRITE_TIMEOUT_MS,
+      });
     } catch (error) {
       if (attempt >= SERIALIZATION_ATTEMPTS || !isSerializationFailure(error)) throw error;
       // Random back-off, so that the transactions that collided do not collide again in lockstep.
