@@ -82,17 +82,17 @@ export class ThingDeletes {
       };
     }
     if (wantIds) {
-      const [rows] = await this.prisma.$transaction([
-        this.deleteReturningIds(this.prisma, inIds),
-        this.audit(auditRow),
-      ]);
+      const [rows] = await this.prisma.$transaction(
+        [this.deleteReturningIds(this.prisma, inIds), this.audit(auditRow)],
+        { timeout: LARGE_WRITE_TIMEOUT_MS },
+      );
       const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }
-    const [deletedCount] = await this.prisma.$transaction([
-      this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`,
-      this.audit(auditRow),
-    ]);
+    const [deletedCount] = await this.prisma.$transaction(
+      [this.prisma.$executeRaw`DELETE FROM ${THING} WHERE ${inIds}`, this.audit(auditRow)],
+      { timeout: LARGE_WRITE_TIMEOUT_MS },
+    );
     return { ...outcome, deletedCount, deletedIds: null, notFoundIds: null };
   }
 
