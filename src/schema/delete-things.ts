@@ -1,5 +1,5 @@
 // The batch-delete mutations and their payload: deleteThings (by ids), deleteThingsWhere (by filter, capped) and
-// deleteAllThings (guarded by the expected count). Each publishes one thingsDeleted event after it commits.
+// deleteAllThings (guarded by the expected count). Each publishes one DELETED change after it commits.
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
 import { badUserInput } from "../errors.ts";
@@ -57,7 +57,12 @@ const ThingWhere = builder.inputType("ThingWhere", {
 function publishDeleted(context: AppContext, ids: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
   if (!outcome.dryRun && outcome.deletedCount > 0) {
     const removedIds = outcome.deletedIds ?? (outcome.deletedCount === ids.length ? ids : null);
-    context.events.publish({ removedIds, count: outcome.deletedCount, allThings: outcome.allThings });
+    context.events.publish({
+      kind: "DELETED",
+      ids: removedIds,
+      count: outcome.deletedCount,
+      allThings: outcome.allThings,
+    });
   }
   return outcome;
 }

@@ -3,6 +3,7 @@ import { builder } from "../builder.ts";
 import "./scalars.ts";
 import "./thing.ts";
 import "./delete-things.ts";
+import "./things-changed.ts";
 import "./things-deleted.ts";
 
 export const schema = builder.toSchema();
