@@ -17,7 +17,7 @@ export interface PostgresSettings {
   applicationName: string;
 }
 
-/** Bounds of the thingsDeleted fan-out (src/events.ts), so no subscriber and no event can exhaust the process. */
+/** Bounds of the event fan-out (src/events.ts), shared by thingsChanged and thingsDeleted, so no subscriber and no event can exhaust the process. */
 export interface EventLimits {
   /** Events one subscriber may have waiting (SUBSCRIBER_QUEUE_MAX); one more and it is dropped. */
   subscriberQueueMax: number;
@@ -73,7 +73,7 @@ export interface Config {
   /** SQLite's fsync policy; see src/db/sqlite.ts for the durability trade-off. */
   sqliteSynchronous: SqliteSynchronous;
   postgres: PostgresSettings;
-  /** Set: thingsDeleted events travel through Redis pub/sub, so every instance's subscribers get them. */
+  /** Set: events travel through Redis pub/sub, so every instance's subscribers get them. */
   redisUrl: string | undefined;
   /** Prefix of the Redis channels, so deployments sharing one Redis do not hear each other's events. */
   redisChannelPrefix: string;

@@ -1,9 +1,9 @@
-// Events published to subscribers after a delete commits: in-process by default, through Redis pub/sub when
-// REDIS_URL is set, so that a subscriber connected to one instance hears deletes committed through any other.
-// Everything is bounded, so neither a stalled client nor a huge delete can take the process down: every subscriber
+// Events published to subscribers after a change of Things commits: in-process by default, through Redis pub/sub
+// when REDIS_URL is set, so that a subscriber connected to one instance hears changes committed through any other.
+// Everything is bounded, so neither a stalled client nor a huge change can take the process down: every subscriber
 // has its own queue of at most SUBSCRIBER_QUEUE_MAX events (one more and it is dropped), at most MAX_SUBSCRIPTIONS
 // are open, an event lists at most EVENT_MAX_IDS ids and is built (and sent to Redis) once for all subscribers,
-// and publishing never throws into the delete that committed.
+// and publishing never throws into the change that committed.
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type { GraphQLError } from "graphql";
 import { Redis } from "ioredis";
@@ -11,29 +11,38 @@ import { DEFAULT_EVENT_LIMITS, redactUrl, type EventLimits } from "./config.ts";
 import { ErrorCode, userError } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
-export interface ThingsDeletedEvent {
-  /** Exactly the rows this call removed, when they are known and at most EVENT_MAX_IDS; otherwise empty. */
-  ids: number[];
-  /** Rows this call removed. */
+/** Every kind of committed change, in the order the GraphQL enum ThingsChangeKind lists them. */
+export const THINGS_CHANGE_KINDS = ["CREATED", "DELETED", "TRASHED", "RESTORED", "PURGED"] as const;
+
+export type ThingsChangeKind = (typeof THINGS_CHANGE_KINDS)[number];
+
+/** What a committed call tells the bus; the bus turns it into the one event all subscribers share. */
+export interface ThingsChange {
+  kind: ThingsChangeKind;
+  /** Exactly the changed rows, or null when the call did not learn which they were. */
+  ids: readonly number[] | null;
+  /** Rows this call changed; 0 publishes nothing. */
   count: number;
-  /** deleteAllThings emptied the table: evict every Thing. */
+  /** The call changed every row: deleteAllThings (DELETED, TRASHED) or emptying the whole trash (PURGED). */
   allThings: boolean;
-  /** `ids` is not the full list of removed rows (too long, unknown, or allThings): refetch instead of evicting. */
+}
+
+export interface ThingsChangedEvent {
+  kind: ThingsChangeKind;
+  /** Exactly the rows this call changed, when they are known and at most EVENT_MAX_IDS; otherwise empty. */
+  ids: number[];
+  /** Rows this call changed. */
+  count: number;
+  /** The call changed every row (see ThingsChange): evict, or refetch, everything. */
+  allThings: boolean;
+  /** `ids` is not the full list of changed rows (too long, unknown, or allThings): refetch instead of evicting. */
   truncated: boolean;
   /** Commit time. */
   at: Date;
 }
 
-/** What a committed delete call tells the bus; the bus turns it into the one event all subscribers share. */
-export interface DeletedThings {
-  /** Exactly the removed rows, or null when the call did not learn which they were. */
-  removedIds: readonly number[] | null;
-  count: number;
-  allThings: boolean;
-}
-
 /** What a subscription yields: events, and last, if it fell too far behind, the SUBSCRIBER_TOO_SLOW error. */
-export type Delivery = ThingsDeletedEvent | GraphQLError;
+export type Delivery = ThingsChangedEvent | GraphQLError;
 
 /** One subscription's events; `return()` ends it (Yoga calls it when the client disconnects). */
 export interface EventStream extends AsyncIterableIterator<Delivery, undefined> {
@@ -41,10 +50,14 @@ export interface EventStream extends AsyncIterableIterator<Delivery, undefined> 
 }
 
 export interface Events {
-  /** Never throws: a delivery that fails is logged, and the delete that committed still answers. */
-  publish(deleted: DeletedThings): void;
-  /** Throws TOO_MANY_SUBSCRIPTIONS at MAX_SUBSCRIPTIONS; `return()` (the client left) or a drop frees the slot. */
-  subscribe(): EventStream;
+  /** Never throws: a delivery that fails is logged, and the call that committed still answers. */
+  publish(change: ThingsChange): void;
+  /**
+   * Events of `kinds` only (all kinds when undefined): others never enter this subscriber's queue. Throws
+   * TOO_MANY_SUBSCRIPTIONS at MAX_SUBSCRIPTIONS, counted over all kinds; `return()` (the client left) or a drop
+   * frees the slot.
+   */
+  subscribe(kinds?: ReadonlySet<ThingsChangeKind>): EventStream;
 }
 
 export interface EventBus {
@@ -73,8 +86,14 @@ export interface EventBusOptions {
 /** How long the start waits for Redis before it gives up with a clear message. */
 const READY_TIMEOUT_MS = 5000;
 
-/** The one topic, and the Redis channel under the prefix. */
-const TOPIC = "thingsDeleted";
+/** The Redis channel under the prefix. */
+const TOPIC = "thingsChanged";
+
+/**
+ * Where versions before thingsChanged published their deletes, without a `kind`. Still heard (as DELETED) so that a
+ * rolling upgrade loses no delete made through an instance not yet upgraded; never published to.
+ */
+const LEGACY_DELETES_TOPIC = "thingsDeleted";
 
 /** REDIS_URL is set but Redis does not answer. */
 export class EventBusError extends Error {
@@ -83,7 +102,7 @@ export class EventBusError extends Error {
 
 /**
  * Payloads cross Redis as JSON, where a Date becomes its ISO string; the reviver turns `at` back into the Date the
- * DateTime scalar and the ThingsDeletedEvent type promise, so both transports deliver the same event. A message that
+ * DateTime scalar and the ThingsChangedEvent type promise, so both transports deliver the same event. A message that
  * is not JSON parses to null rather than throwing inside ioredis' message handler, where nothing would catch it.
  */
 const serializer = {
@@ -99,42 +118,59 @@ const serializer = {
   },
 };
 
-/** The event every subscriber shares: `ids` only when they are exactly the removed rows and not more than maxIds. */
-export function thingsDeletedEvent(
-  { removedIds, count, allThings }: DeletedThings,
+/** The event every subscriber shares: `ids` only when they are exactly the changed rows and not more than maxIds. */
+function thingsChangedEvent(
+  { kind, ids: changedIds, count, allThings }: ThingsChange,
   maxIds: number,
-): ThingsDeletedEvent {
-  const ids = !allThings && removedIds !== null && removedIds.length <= maxIds ? [...removedIds] : null;
-  return { ids: ids ?? [], count, allThings, truncated: ids === null, at: new Date() };
+): ThingsChangedEvent {
+  const ids = !allThings && changedIds !== null && changedIds.length <= maxIds ? [...changedIds] : null;
+  return { kind, ids: ids ?? [], count, allThings, truncated: ids === null, at: new Date() };
 }
+
+const isKind = (value: unknown): value is ThingsChangeKind => THINGS_CHANGE_KINDS.some((kind) => kind === value);
 
 /**
  * An event that came through Redis, checked and bounded again: another instance may run an older version (whose
- * events list every requested id, unbounded) or a different EVENT_MAX_IDS.
+ * events list every requested id, unbounded, and have no `kind`: `missingKind` says what it meant there) or a
+ * different EVENT_MAX_IDS.
  */
-function receivedEvent(detail: unknown, maxIds: number): ThingsDeletedEvent | undefined {
+function receivedEvent(
+  detail: unknown,
+  maxIds: number,
+  missingKind: ThingsChangeKind | undefined,
+): ThingsChangedEvent | undefined {
   if (typeof detail !== "object" || detail === null) return undefined;
-  const { ids, count, allThings, truncated, at } = detail as Partial<Record<keyof ThingsDeletedEvent, unknown>>;
+  const fields = detail as Partial<Record<keyof ThingsChangedEvent, unknown>>;
+  const { ids, count, allThings, truncated, at } = fields;
+  const kind = fields.kind ?? missingKind;
   const valid =
-    Array.isArray(ids) && ids.every(Number.isInteger) && Number.isInteger(count) && typeof allThings === "boolean";
+    isKind(kind) &&
+    Array.isArray(ids) &&
+    ids.every(Number.isInteger) &&
+    Number.isInteger(count) &&
+    typeof allThings === "boolean";
   if (!valid || !(at instanceof Date)) return undefined;
   const listed = truncated !== true && ids.length <= maxIds;
-  return { ids: listed ? (ids as number[]) : [], count: count as number, allThings, truncated: !listed, at };
+  return { kind, ids: listed ? (ids as number[]) : [], count: count as number, allThings, truncated: !listed, at };
 }
 
 /** One subscriber's bounded queue, read by Yoga through the async-iterator protocol. */
 class Subscriber implements EventStream {
-  #queue: ThingsDeletedEvent[] = [];
+  #queue: ThingsChangedEvent[] = [];
   /** A `next()` waiting for the next event: set only while the queue is empty. */
   #waiting: ((result: IteratorResult<Delivery, undefined>) => void) | undefined;
   /** Set when dropped: delivered after nothing else, then the stream ends. */
   #ending: GraphQLError | undefined;
   #closed = false;
 
-  constructor(private readonly detach: () => void) {}
+  constructor(
+    /** The kinds this subscriber hears; undefined: all. */
+    readonly kinds: ReadonlySet<ThingsChangeKind> | undefined,
+    private readonly detach: () => void,
+  ) {}
 
   /** False when `max` events are already waiting: the caller drops this subscriber. */
-  offer(event: ThingsDeletedEvent, max: number): boolean {
+  offer(event: ThingsChangedEvent, max: number): boolean {
     if (this.#waiting) {
       this.#waiting({ value: event, done: false });
       this.#waiting = undefined;
@@ -184,18 +220,17 @@ class Subscriber implements EventStream {
 function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, logger: Logger) {
   const subscribers = new Set<Subscriber>();
   return {
-    deliver(event: ThingsDeletedEvent): void {
+    deliver(event: ThingsChangedEvent): void {
       for (const subscriber of subscribers) {
+        // Before offer(): an event the subscriber does not hear neither waits in its queue nor counts against it.
+        if (subscriber.kinds?.has(event.kind) === false) continue;
         if (subscriber.offer(event, subscriberQueueMax)) continue;
         const message = `This subscription fell more than ${subscriberQueueMax} events behind and was dropped; refetch and subscribe again`;
         subscriber.drop(userError(ErrorCode.SUBSCRIBER_TOO_SLOW, message, { max: subscriberQueueMax }));
-        logger.warn(
-          { code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax },
-          "slow thingsDeleted subscriber dropped",
-        );
+        logger.warn({ code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax }, "slow subscriber dropped");
       }
     },
-    subscribe(): Subscriber {
+    subscribe(kinds: ReadonlySet<ThingsChangeKind> | undefined): Subscriber {
       if (subscribers.size >= maxSubscriptions) {
         logger.warn({ code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, max: maxSubscriptions }, "subscription refused");
         throw userError(
@@ -204,7 +239,7 @@ function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, log
           { max: maxSubscriptions },
         );
       }
-      const subscriber = new Subscriber(() => subscribers.delete(subscriber));
+      const subscriber = new Subscriber(kinds, () => subscribers.delete(subscriber));
       subscribers.add(subscriber);
       return subscriber;
     },
@@ -219,16 +254,17 @@ export function createEventBus({
   logger = createLogger("silent"),
 }: EventBusOptions = {}): EventBus {
   const fanOut = createFanOut(limits, logger);
-  const lost = (error: unknown) => logger.error({ err: error }, "thingsDeleted event lost");
-  /** Runs `send` with what it throws logged: the delete has committed, and its caller must get its answer. */
-  const publishWith = (send: (event: ThingsDeletedEvent) => void) => (deleted: DeletedThings) => {
+  const lost = (error: unknown) => logger.error({ err: error }, "thingsChanged event lost");
+  /** Runs `send` with what it throws logged: the change has committed, and its caller must get its answer. */
+  const publishWith = (send: (event: ThingsChangedEvent) => void) => (change: ThingsChange) => {
+    if (change.count <= 0) return;
     try {
-      send(thingsDeletedEvent(deleted, limits.eventMaxIds));
+      send(thingsChangedEvent(change, limits.eventMaxIds));
     } catch (error) {
       lost(error);
     }
   };
-  const subscribe = () => fanOut.subscribe();
+  const subscribe = (kinds?: ReadonlySet<ThingsChangeKind>) => fanOut.subscribe(kinds);
   if (redisUrl === undefined) {
     return {
       events: { publish: publishWith(fanOut.deliver), subscribe },
@@ -254,13 +290,16 @@ export function createEventBus({
   }
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient, serializer });
   const channel = channelPrefix + TOPIC;
-  // One listener for the whole process, added now: each message is parsed once for all subscribers, and its
-  // SUBSCRIBE goes out before ready()'s PING, so a subscription opened after the start hears every later event.
-  target.addEventListener(channel, ({ detail }) => {
-    const event = receivedEvent(detail, limits.eventMaxIds);
-    if (event) fanOut.deliver(event);
-    else logger.warn({ channel }, "ignored a malformed thingsDeleted message");
-  });
+  // One listener per channel for the whole process, added now: each message is parsed once for all subscribers, and
+  // its SUBSCRIBE goes out before ready()'s PING, so a subscription opened after the start hears every later event.
+  const listen = (listened: string, missingKind: ThingsChangeKind | undefined) =>
+    target.addEventListener(listened, ({ detail }) => {
+      const event = receivedEvent(detail, limits.eventMaxIds, missingKind);
+      if (event) fanOut.deliver(event);
+      else logger.warn({ channel: listened }, "ignored a malformed thingsChanged message");
+    });
+  listen(channel, undefined);
+  listen(channelPrefix + LEGACY_DELETES_TOPIC, "DELETED");
   // Not target.dispatchEvent: it drops publish()'s promise, whose rejection (Redis unreachable past ioredis'
   // retries) would be an unhandled rejection, which ends a Node process.
   const publish = publishWith((event) => void publishClient.publish(channel, serializer.stringify(event)).catch(lost));

@@ -46,7 +46,7 @@ export interface AppOptions {
   authenticate: Authenticate;
   /** Headers GraphiQL starts with, e.g. the development key's Authorization. */
   graphiqlHeaders?: Record<string, string>;
-  /** Where thingsDeleted events go (Redis with REDIS_URL, see src/events.ts); in process, with config.events, by default. */
+  /** Where events of committed changes go (Redis with REDIS_URL, see src/events.ts); in process, with config.events, by default. */
   events?: Events;
   /** Answers GET /ready (src/http/readiness.ts); without it there is no /ready route. */
   readiness?: ReadinessCheck;

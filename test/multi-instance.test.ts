@@ -27,7 +27,7 @@ let database: ScratchDatabase;
 let raw: RawDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
-/** The Redis channel of thingsDeleted under this file's prefix. */
+/** The Redis channel of the events under this file's prefix. */
 let channel = "";
 /** Servers with an SSE subscription open, each holding one Redis subscription to `channel`. */
 const subscribedServers = new Set<ServerProcess>();
@@ -43,7 +43,7 @@ beforeAll(async () => {
     REDIS_CHANNEL_PREFIX: `test-${randomBytes(4).toString("hex")}:`,
     DATABASE_POOL_SIZE: "4",
   };
-  channel = `${env.REDIS_CHANNEL_PREFIX}thingsDeleted`;
+  channel = `${env.REDIS_CHANNEL_PREFIX}thingsChanged`;
   // Started together, as a deployment starts its instances: both migrate the same fresh database at once.
   [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   raw = await openRawDatabase(database.url);

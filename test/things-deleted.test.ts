@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  CreateThingDocument,
+  CreateThingsDocument,
   DeleteAllThingsCountDocument,
   DeleteAllThingsDocument,
   DeleteThingsDetailedDocument,
@@ -38,13 +40,15 @@ describe("thingsDeleted subscription (SSE)", () => {
     expect(Date.parse(event!.at)).toBeGreaterThanOrEqual(before - 1000);
   });
 
-  it("receives nothing for a dry run, a refused call or a call that removed nothing", async () => {
+  it("receives nothing for a dry run, a refused call, a call that removed nothing, or a create", async () => {
     const [a, b] = await server.seed(["a", "b"]);
     await server.execute(DeleteThingsDetailedDocument, { ids: [String(a)], dryRun: true });
     await server.execute(DeleteAllThingsDocument, { expectedCount: 5 });
     await server.execute(DeleteThingsWhereDocument, { where: { textContains: "a" }, atMost: 0 });
     await server.execute(DeleteThingsDocument, { ids: ["999999"] });
     await server.execute(DeleteThingsDocument, { ids: ["abc"] });
+    await server.execute(CreateThingDocument, { text: "c" });
+    await server.execute(CreateThingsDocument, { texts: ["d", "e"] });
     // The next event to arrive is the one from this committed call: none came before it.
     await server.execute(DeleteThingsWhereDocument, { where: { textEquals: "b" }, atMost: 1 });
     expect(await nextEvent()).toMatchObject({ ids: [String(b)], count: 1 });

@@ -3,6 +3,7 @@ import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../builder.ts";
 import { withinIdRange } from "../db/id-range.ts";
 import { badUserInput } from "../errors.ts";
+import type { Events } from "../events.ts";
 import { DELETES_NOTHING } from "./delete-budget.ts";
 import type { Thing } from "../generated/prisma/client.ts";
 import { throwAsClientError } from "./client-errors.ts";
@@ -54,6 +55,11 @@ const CreateThingsPayload = builder.objectRef<CreateThingsResult>("CreateThingsP
   }),
 });
 
+/** Once the create committed: one CREATED change listing the new Things (none created, none published). */
+function publishCreated(events: Events, things: readonly Thing[]): void {
+  events.publish({ kind: "CREATED", ids: things.map((thing) => thing.id), count: things.length, allThings: false });
+}
+
 builder.queryFields((t) => ({
   thing: t.prismaField({
     type: "Thing",
@@ -102,10 +108,13 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "things:write" },
     args: { text: t.arg.string({ required: true }) },
     extensions: DELETES_NOTHING,
-    resolve: (query, _root, args, { prisma, maxTextLength }) =>
-      withinIdRange(() =>
+    resolve: async (query, _root, args, { prisma, maxTextLength, events }) => {
+      const thing = await withinIdRange(() =>
         prisma.thing.create({ ...query, data: { text: parseText(args.text, "text", maxTextLength) } }),
-      ).catch(throwAsClientError),
+      ).catch(throwAsClientError);
+      publishCreated(events, [thing]);
+      return thing;
+    },
   }),
   createThings: t.field({
     type: CreateThingsPayload,
@@ -117,6 +126,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { texts }, context) => {
       const parsed = parseTexts(texts, "texts", context);
       const things = await withinIdRange(() => context.creates.many(parsed)).catch(throwAsClientError);
+      publishCreated(context.events, things);
       return { count: things.length, things };
     },
   }),
