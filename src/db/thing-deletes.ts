@@ -7,7 +7,7 @@ import { auditStatement, type AuditRow } from "./audit.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { CountMismatchError, TooManyRowsError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
-import { serializable } from "./transactions.ts";
+import { LARGE_TRANSACTION_TIMEOUT_MS, serializable } from "./transactions.ts";
 import { moveToTrashStatements, type TrashMove } from "./trash.ts";
 
 export interface DeleteOutcome {
@@ -81,10 +81,10 @@ export class ThingDeletes {
     }
     if (trash) {
       const move = moveToTrashStatements(this.prisma, this.dialect, inIds, trash, "deleteThings", wantIds);
-      const results = await this.prisma.$transaction([
-        ...move.statements,
-        this.audit({ ...auditRow, deletionId: trash.deletionId }),
-      ]);
+      const results = await this.prisma.$transaction(
+        [...move.statements, this.audit({ ...auditRow, deletionId: trash.deletionId })],
+        { timeout: LARGE_TRANSACTION_TIMEOUT_MS },
+      );
       const moved = move.outcome(results);
       return {
         ...outcome,
@@ -95,7 +95,10 @@ export class ThingDeletes {
       };
     }
     if (wantIds) {
-      const [rows] = await this.prisma.$transaction([this.deleteReturningIds(this.prisma, inIds), this.audit(auditRow)]);
+      const [rows] = await this.prisma.$transaction([
+        this.deleteReturningIds(this.prisma, inIds),
+        this.audit(auditRow),
+      ]);
       const deleted = ascending(rows.map((row) => row.id));
       return { ...outcome, deletedCount: deleted.length, deletedIds: deleted, notFoundIds: missingFrom(ids, deleted) };
     }

@@ -2,6 +2,13 @@
 // whose check must see the same rows as the write itself (deletes, trash moves, restores, purges).
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 
+/**
+ * Longest a transaction that moves up to MAX_DELETE_IDS rows (a trash move, a restore, an undoable deleteAllThings)
+ * may stay open. Prisma's default, 5 s, also applies to batch transactions, and an undoable 100000-id deleteThings
+ * on PostgreSQL passed it on a machine whose cores were busy: the call failed (rolled back) with an unexpected error.
+ */
+export const LARGE_TRANSACTION_TIMEOUT_MS = 60_000;
+
 /** Attempts of one serializable transaction before a serialization failure is given up on (see serializable()). */
 const SERIALIZATION_ATTEMPTS = 5;
 
@@ -37,7 +44,10 @@ export async function serializable<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(work, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
+      return await prisma.$transaction(work, {
+        isolationLevel: Prisma.TransactionIsolationLevel.Serializable,
+        timeout: LARGE_TRANSACTION_TIMEOUT_MS,
+      });
     } catch (error) {
       if (attempt >= SERIALIZATION_ATTEMPTS || !isSerializationFailure(error)) throw error;
       // Random back-off, so that the transactions that collided do not collide again in lockstep.

@@ -8,7 +8,7 @@ import { auditStatement, type AuditRow } from "./audit.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { CountMismatchError, DeletionNotFoundError, NotYourDeletionError, UndoExpiredError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
-import { serializable } from "./transactions.ts";
+import { LARGE_TRANSACTION_TIMEOUT_MS, serializable } from "./transactions.ts";
 
 /** The Deletion an undoable delete makes; the caller picks its id, so the move needs nothing read back. */
 export interface TrashMove {
@@ -121,7 +121,13 @@ export class ThingTrash {
     if (!viewer.anySubject && deletion.deletedBy !== viewer.subject) throw new NotYourDeletionError(deletionId);
     if (deletion.restorableUntil <= this.now()) throw new UndoExpiredError(deletionId, deletion.restorableUntil);
     const ofDeletion = Prisma.sql`t."deletionId" = ${deletionId} AND ${this.unexpired()}`;
-    const audit = { subject: viewer.subject, operation: "undoDelete" as const, idCount: deletion.count, dryRun: false, deletionId };
+    const audit = {
+      subject: viewer.subject,
+      operation: "undoDelete" as const,
+      idCount: deletion.count,
+      dryRun: false,
+      deletionId,
+    };
     const restored = await this.restoreWhere(ofDeletion, audit, wantIds);
     const everyId = deletion.ids === undefined ? null : parseIds(deletion.ids);
     const notRestoredIds = everyId && restored.restoredIds && missingFrom(everyId, restored.restoredIds);
@@ -160,7 +166,12 @@ export class ThingTrash {
       audit,
     ]);
     const found = ascending(rows.map((row) => row.id));
-    return { ...outcome, purgedCount: dryRun ? 0 : found.length, purgedIds: found, notPurgedIds: missingFrom(ids, found) };
+    return {
+      ...outcome,
+      purgedCount: dryRun ? 0 : found.length,
+      purgedIds: found,
+      notPurgedIds: missingFrom(ids, found),
+    };
   }
 
   /** Everyone's trash, for good, if it holds exactly `expectedCount` rows (checked in the same transaction). */
@@ -199,7 +210,12 @@ export class ThingTrash {
       const expired = Prisma.sql`SELECT t."id" FROM ${TRASH} t JOIN ${DELETION} d ON d."id" = t."deletionId" WHERE d."restorableUntil" <= ${this.now()} LIMIT ${batchSize}`;
       const rows = await tx.$queryRaw<IdRow[]>`DELETE FROM ${TRASH} WHERE "id" IN (${expired}) RETURNING "id"`;
       if (rows.length > 0) {
-        const audit = { subject: PURGE_SUBJECT, operation: "purgeExpired", idCount: rows.length, dryRun: false } as const;
+        const audit = {
+          subject: PURGE_SUBJECT,
+          operation: "purgeExpired",
+          idCount: rows.length,
+          dryRun: false,
+        } as const;
         await auditStatement(tx, audit);
       }
       return ascending(rows.map((row) => row.id));
@@ -224,13 +240,12 @@ export class ThingTrash {
     const [first, ...rest] = this.dialect.restoreFromTrash(condition, wantIds);
     if (!first) throw new Error("the dialect has no restore statement");
     const counted = wantIds ? this.prisma.$queryRaw<IdRow[]>(first) : this.prisma.$executeRaw(first);
-    const [result] = await this.prisma.$transaction([
-      counted,
-      ...rest.map((sql) => this.prisma.$executeRaw(sql)),
-      auditStatement(this.prisma, audit),
-    ]);
+    const [result] = await this.prisma.$transaction(
+      [counted, ...rest.map((sql) => this.prisma.$executeRaw(sql)), auditStatement(this.prisma, audit)],
+      { timeout: LARGE_TRANSACTION_TIMEOUT_MS },
+    );
     if (typeof result === "number") return { restoredCount: result, restoredIds: null };
-    const restoredIds = ascending((result as IdRow[]).map((row) => row.id));
+    const restoredIds = ascending(result.map((row) => row.id));
     return { restoredCount: restoredIds.length, restoredIds };
   }
 
