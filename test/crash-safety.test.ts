@@ -1,7 +1,9 @@
-// kill -9 of a real server process (src/server.ts) while it runs one 100000-id deleteThings: after a restart on the
-// same database (migrations, SQLite WAL recovery) the table is exactly as before the delete or exactly as after it,
-// and the audit row exists exactly when the rows are gone. Kill moments are random from a fixed seed; CRASH_SEED=n
-// replays another sequence.
+// kill -9 of a real server process (src/server.ts) while it runs one call that moves 100000 rows: a deleteThings,
+// an undoable deleteThings (into the trash), or an undoDelete (back out of it). After a restart on the same database
+// (migrations, SQLite WAL recovery) the rows, the trash, the Deletions and the audit are exactly as before the call
+// or exactly as after it: every row live or trashed, never both, never neither. Kill moments are random from a
+// fixed seed; CRASH_SEED=n replays another sequence.
+import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createScratchDatabase,
@@ -9,15 +11,27 @@ import {
   openRawDatabase,
   sessionsGone,
   TEST_DATABASE,
+  type AuditRow,
   type ScratchDatabase,
 } from "./support/databases.ts";
-import { DeleteThingsDocument, ThingCountDocument, type DeleteThingsMutation } from "./gql/graphql.ts";
-import { executeOverHttp, type GraphQLResponse } from "./support/server.ts";
+import {
+  DeleteThingsDocument,
+  ThingCountDocument,
+  TrashThingsCountDocument,
+  UndoDeleteCountDocument,
+} from "./gql/graphql.ts";
+import { executeOverHttp } from "./support/server.ts";
 import { startServerProcess, type ServerProcess } from "./support/processes.ts";
 
 const SEEDED = 120_000;
 const DELETED = 100_000;
-const KILLS = 8;
+/**
+ * Kills per call. A round costs seconds (120000 rows seeded, on SQLite a restart that recovers a large WAL, and for
+ * undoDelete a 100000-row trash move to undo), so the trash calls get fewer than the permanent delete.
+ */
+const KILLS = { deleteThings: 8, trash: 3 };
+/** A hang guard for one call's rounds on a loaded 2-core machine, not a speed check. */
+const ROUNDS_TIMEOUT_MS = 180_000;
 const SEED = Number(process.env.CRASH_SEED ?? 20_260_517);
 
 /** mulberry32: the same seed gives the same id subsets and the same kill moments (as fractions of the timings). */
@@ -81,21 +95,24 @@ async function seedRound(): Promise<{ all: number[]; doomed: number[]; kept: num
   }
 }
 
-/** When the server made its log calls for the DELETE and the COMMIT (epoch ms), from its complete log lines. */
-function statementTimes(output: string): { delete?: number; commit?: number } {
+/**
+ * When the server made its log calls for the statement that moves the rows (the first of `work` it logged) and the
+ * COMMIT (epoch ms), from its complete log lines.
+ */
+function statementTimes(output: string, work: readonly string[]): { work?: number; commit?: number } {
   const lines = output.split("\n").slice(0, -1);
-  const time = (statement: string) => {
-    const line = lines.find((text) => text.includes(`"sql":"${statement}`));
+  const time = (statements: readonly string[]) => {
+    const line = lines.find((text) => statements.some((statement) => text.includes(`"sql":"${statement}`)));
     return line === undefined ? undefined : (JSON.parse(line) as { time: number }).time;
   };
-  return { delete: time(String.raw`DELETE FROM \"Thing\"`), commit: time("COMMIT") };
+  return { work: time(work), commit: time(["COMMIT"]) };
 }
 
 /**
  * Where a kill landed. Told from outside the server, because its log is no clock: pino writes asynchronously, and on
- * SQLite the statement blocks the event loop, so the DELETE's log line only leaves the process after the statement.
+ * SQLite the statement blocks the event loop, so the statement's log line only leaves the process after it ran.
  */
-type Phase = "before the delete" | "during the delete" | "after COMMIT, before the answer" | "after the answer";
+type Phase = "before the write" | "during the write" | "after COMMIT, before the answer" | "after the answer";
 type Outcome = "before" | "after" | "partial";
 
 interface Kill {
@@ -107,24 +124,103 @@ interface Kill {
 interface Round {
   phase?: Phase;
   outcome: Outcome;
-  /** Milliseconds from sending the request to the log calls of the DELETE and the COMMIT, and to the answer. */
-  deleteAt?: number;
+  /** Milliseconds from sending the request to the log calls of the moving statement and the COMMIT, and to the answer. */
+  workAt?: number;
   commitAt?: number;
   answerAt?: number;
 }
 
-/** One 100000-id delete over HTTP, killed as `kill` says (or not at all; then it is timed); the outcome. */
-async function deleteRound(kill: Kill | undefined): Promise<Round> {
-  const { all, doomed, kept } = await seedRound();
+/** Where the rows are: live ids, trashed ids, the Deletions' counts and the audit, each in a fixed order. */
+interface State {
+  live: number[];
+  trashed: number[];
+  deletions: number[];
+  audit: AuditRow[];
+}
+
+/** One call a kill interrupts: the state it starts from and the one it commits, and how to send it. */
+interface Call {
+  before: State;
+  after: State;
+  /** Sends the call to `url`; the row count the answer reports. */
+  send(url: string): Promise<number | undefined>;
+}
+
+interface Scenario {
+  /** The statement that moves the rows, as either provider's dialect spells it (src/db/dialect.ts). */
+  work: readonly string[];
+  /** Sets the round up from `rows`, fresh in the table, through the running `url` when it needs the API. */
+  prepare(rows: SeededRows, url: string): Promise<Call>;
+  /** `prepare` sends a call of its own, whose log lines (its COMMIT last) may come after its answer. */
+  preparesThroughApi: boolean;
+}
+
+type SeededRows = Awaited<ReturnType<typeof seedRound>>;
+
+const auditRow = (operation: string): AuditRow => ({ subject: "test", operation, idCount: DELETED, dryRun: false });
+const DELETE_AUDIT = auditRow("deleteThings");
+
+const scenarios = {
+  deleteThings: {
+    preparesThroughApi: false,
+    work: [String.raw`DELETE FROM \"Thing\"`],
+    prepare: async ({ all, doomed, kept }) => ({
+      before: { live: all, trashed: [], deletions: [], audit: [] },
+      after: { live: kept, trashed: [], deletions: [], audit: [DELETE_AUDIT] },
+      send: async (url) =>
+        (await executeOverHttp(url, DeleteThingsDocument, { ids: doomed.map(String) })).data?.deleteThings.deletedCount,
+    }),
+  },
+  undoableDelete: {
+    preparesThroughApi: false,
+    work: [String.raw`INSERT INTO \"TrashedThing\"`, "WITH moved AS"],
+    prepare: async ({ all, doomed, kept }) => ({
+      before: { live: all, trashed: [], deletions: [], audit: [] },
+      after: { live: kept, trashed: ascending(doomed), deletions: [DELETED], audit: [DELETE_AUDIT] },
+      send: async (url) =>
+        (await executeOverHttp(url, TrashThingsCountDocument, { ids: doomed.map(String) })).data?.deleteThings
+          .deletedCount,
+    }),
+  },
+  undoDelete: {
+    preparesThroughApi: true,
+    work: [String.raw`INSERT INTO \"Thing\"`, "WITH restored AS"],
+    prepare: async ({ all, doomed, kept }, url) => {
+      const trashed = await executeOverHttp(url, TrashThingsCountDocument, { ids: doomed.map(String) });
+      const deletionId = trashed.data!.deleteThings.deletion!.id;
+      // The Deletion stays after its undo (remaining 0), so it is there either way.
+      return {
+        before: { live: kept, trashed: ascending(doomed), deletions: [DELETED], audit: [DELETE_AUDIT] },
+        after: { live: all, trashed: [], deletions: [DELETED], audit: [DELETE_AUDIT, auditRow("undoDelete")] },
+        send: async (url) =>
+          (await executeOverHttp(url, UndoDeleteCountDocument, { deletionId })).data?.undoDelete.restoredCount,
+      };
+    },
+  },
+} satisfies Record<string, Scenario>;
+
+function ascending(ids: readonly number[]): number[] {
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** One 100000-row call over HTTP, killed as `kill` says (or not at all; then it is timed); the outcome. */
+async function killRound(scenario: Scenario, kill: Kill | undefined): Promise<Round> {
+  const rows = await seedRound();
   const victim = server!;
+  // The preparation's statements must not be taken for the call's.
+  const prepared = scenario.preparesThroughApi ? victim.outputMatches(/"sql":"COMMIT".*\n/) : undefined;
+  const call = await scenario.prepare(rows, `${victim.origin}/graphql`);
+  await prepared;
   const from = victim.output().length;
   // Unless killed, the log may come after the answer; the COMMIT is the last statement logged.
   const logged = kill ? undefined : victim.outputMatches(/"sql":"COMMIT".*\n/);
-  let answer: GraphQLResponse<DeleteThingsMutation> | undefined;
+  let answer: number | undefined;
   let answerAt: number | undefined;
-  const deleting = executeOverHttp(`${victim.origin}/graphql`, DeleteThingsDocument, { ids: doomed.map(String) }).then(
-    (response) => {
-      answer = response;
+  let answered = false;
+  const calling = call.send(`${victim.origin}/graphql`).then(
+    (count) => {
+      answer = count;
+      answered = true;
       answerAt = Date.now() - sentAt;
     },
     (error: Error) => error,
@@ -133,11 +229,11 @@ async function deleteRound(kill: Kill | undefined): Promise<Round> {
   const sentAt = Date.now();
 
   let writing = false;
-  let answered = false;
+  let answeredBeforeKill = false;
   if (kill) {
     // The random moment is the point of this test: there is no condition to wait for.
     await new Promise((resolve) => setTimeout(resolve, kill.delayMs));
-    answered = answer !== undefined;
+    answeredBeforeKill = answered;
     writing = await deleteInProgress(database.url, victimName);
     await victim.kill();
     // On PostgreSQL its backends finish what they were sent (a COMMIT on the wire still commits), then go.
@@ -145,84 +241,109 @@ async function deleteRound(kill: Kill | undefined): Promise<Round> {
     ({ server, applicationName: victimName } = await startServer());
     expect((await fetch(`${server.origin}/ready`)).status).toBe(200);
   }
-  await deleting;
+  await calling;
   await logged;
 
   const raw = await openRawDatabase(database.url);
   try {
-    const ids = (await raw.things()).map((thing) => thing.id);
-    const outcome: Outcome = sameIds(ids, all) ? "before" : sameIds(ids, kept) ? "after" : "partial";
+    const state: State = {
+      live: (await raw.things()).map((thing) => thing.id),
+      trashed: (await raw.trashed()).map((row) => row.id),
+      deletions: (await raw.deletions()).map((deletion) => deletion.count),
+      audit: await raw.audit(),
+    };
+    const outcome: Outcome = isDeepStrictEqual(state, call.before)
+      ? "before"
+      : isDeepStrictEqual(state, call.after)
+        ? "after"
+        : "partial";
     const phase: Phase | undefined = !kill
       ? undefined
-      : answered
+      : answeredBeforeKill
         ? "after the answer"
         : writing
-          ? "during the delete"
-          : // No uncommitted write at the kill, yet the rows are gone: it had committed.
+          ? "during the write"
+          : // No uncommitted write at the kill, yet the rows moved: it had committed.
             outcome === "after"
             ? "after COMMIT, before the answer"
-            : "before the delete";
-    const keptSet = new Set(kept);
-    const doomedLeft = ids.filter((id) => !keptSet.has(id)).length;
-    const context = `seed ${SEED}, kill ${JSON.stringify(kill)} ${phase}: ${ids.length} rows, ${doomedLeft} doomed`;
+            : "before the write";
+    const trashedSet = new Set(state.trashed);
+    const both = state.live.filter((id) => trashedSet.has(id)).length;
+    const neither = rows.all.length - state.live.length - state.trashed.length + both;
+    const context =
+      `seed ${SEED}, kill ${JSON.stringify(kill)} ${phase}: ${state.live.length} live, ${state.trashed.length} ` +
+      `trashed, ${both} both, ${neither} neither, Deletions ${JSON.stringify(state.deletions)}`;
+    expect(both, context).toBe(0);
+    // Rows, trash, Deletion and audit row are one transaction: all of it happened, or none. In the trash calls that
+    // also means no row is lost: every row is live or trashed both before and after.
     expect(outcome, context).not.toBe("partial");
-    // The audit row is in the delete's transaction: there exactly when the rows are gone.
-    expect(await raw.audit(), context).toEqual(
-      outcome === "after" ? [{ subject: "test", operation: "deleteThings", idCount: DELETED, dryRun: false }] : [],
-    );
-    // An answered delete is durable: a crash of the process loses no commit.
-    if (answer !== undefined) {
-      expect(answer.data?.deleteThings.deletedCount, context).toBe(DELETED);
+    // An answered call is durable: a crash of the process loses no commit.
+    if (answered) {
+      expect(answer, context).toBe(DELETED);
       expect(outcome, context).toBe("after");
     }
     // The restarted server sees what the raw connection sees.
     const count = await executeOverHttp(`${server!.origin}/graphql`, ThingCountDocument, {});
-    expect(count.data?.thingCount, context).toBe(ids.length);
-    const times = statementTimes(victim.output().slice(from));
+    expect(count.data?.thingCount, context).toBe(state.live.length);
+    const times = statementTimes(victim.output().slice(from), scenario.work);
     const at = (time?: number) => (time === undefined ? undefined : time - sentAt);
-    return { phase, outcome, deleteAt: at(times.delete), commitAt: at(times.commit), answerAt };
+    return { phase, outcome, workAt: at(times.work), commitAt: at(times.commit), answerAt };
   } finally {
     await raw.close();
   }
 }
 
-/** `ids` ascending; `expected` ascending. */
-function sameIds(ids: readonly number[], expected: readonly number[]): boolean {
-  return ids.length === expected.length && ids.every((id, i) => id === expected[i]);
+/** An uninterrupted round to time this machine, then `kills` killed ones, summed up on the console. */
+async function killRounds(name: string, scenario: Scenario, kills: number): Promise<void> {
+  const startedAt = Date.now();
+  if (!server) ({ server, applicationName: victimName } = await startServer());
+
+  // An uninterrupted round measures this machine: when the write starts, how long it runs, when the answer comes.
+  const calibration = await killRound(scenario, undefined);
+  expect(calibration.outcome).toBe("after");
+  expect(calibration.commitAt).toBeGreaterThan(calibration.workAt!);
+  const { workAt = 0, commitAt = 0, answerAt = 0 } = calibration;
+
+  const rounds: (Round & Kill)[] = [];
+  for (let i = 0; i < kills; i++) {
+    // Alternately anywhere from sending to a little past the answer, and where the statement ran.
+    const kill: Kill =
+      i % 2 === 0
+        ? { window: "whole request", delayMs: Math.round(random() * answerAt * 1.1) }
+        : { window: "statement", delayMs: Math.round(workAt + random() * (commitAt - workAt)) };
+    rounds.push({ ...kill, ...(await killRound(scenario, kill)) });
+  }
+
+  const tally = (key: "phase" | "outcome") => {
+    const counts = new Map<string, number>();
+    for (const round of rounds) counts.set(String(round[key]), (counts.get(String(round[key])) ?? 0) + 1);
+    return [...counts].map(([label, count]) => `${count} ${label}`);
+  };
+  console.info(
+    `crash safety of ${name} on ${TEST_DATABASE}, seed ${SEED}: ${kills} kills landed ${tally("phase").join(", ")}; ` +
+      `rows left ${tally("outcome").join(", ")}. Uninterrupted: write sent at ${workAt} ms, COMMIT at ` +
+      `${commitAt} ms, answer at ${answerAt} ms. Kills (window, delay → phase): ` +
+      rounds.map((round) => `${round.window} +${round.delayMs} ms → ${round.phase} (${round.outcome})`).join("; ") +
+      `. ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
 }
 
-describe("kill -9 during a 100000-id deleteThings", () => {
-  it("leaves the table exactly before or exactly after the delete, with its audit row exactly when after", async () => {
-    const startedAt = Date.now();
-    ({ server, applicationName: victimName } = await startServer());
+describe("kill -9 during a 100000-row call", () => {
+  it(
+    "deleteThings leaves the table exactly before or exactly after, with its audit row exactly when after",
+    () => killRounds("deleteThings", scenarios.deleteThings, KILLS.deleteThings),
+    ROUNDS_TIMEOUT_MS,
+  );
 
-    // An uninterrupted round measures this machine: when the DELETE starts, how long it runs, when the answer comes.
-    const calibration = await deleteRound(undefined);
-    expect(calibration.outcome).toBe("after");
-    expect(calibration.commitAt).toBeGreaterThan(calibration.deleteAt!);
-    const { deleteAt = 0, commitAt = 0, answerAt = 0 } = calibration;
+  it(
+    "an undoable deleteThings leaves every row live or trashed, and its Deletion exactly when they moved",
+    () => killRounds("undoable deleteThings", scenarios.undoableDelete, KILLS.trash),
+    ROUNDS_TIMEOUT_MS,
+  );
 
-    const rounds: (Round & Kill)[] = [];
-    for (let i = 0; i < KILLS; i++) {
-      // Alternately anywhere from sending to a little past the answer, and where the statement ran.
-      const kill: Kill =
-        i % 2 === 0
-          ? { window: "whole request", delayMs: Math.round(random() * answerAt * 1.1) }
-          : { window: "statement", delayMs: Math.round(deleteAt + random() * (commitAt - deleteAt)) };
-      rounds.push({ ...kill, ...(await deleteRound(kill)) });
-    }
-
-    const tally = (key: "phase" | "outcome") => {
-      const counts = new Map<string, number>();
-      for (const round of rounds) counts.set(String(round[key]), (counts.get(String(round[key])) ?? 0) + 1);
-      return [...counts].map(([name, count]) => `${count} ${name}`);
-    };
-    console.info(
-      `crash safety on ${TEST_DATABASE}, seed ${SEED}: ${KILLS} kills landed ${tally("phase").join(", ")}; ` +
-        `table left ${tally("outcome").join(", ")}. Uninterrupted: DELETE sent at ${deleteAt} ms, COMMIT at ` +
-        `${commitAt} ms, answer at ${answerAt} ms. Kills (window, delay → phase): ` +
-        rounds.map((round) => `${round.window} +${round.delayMs} ms → ${round.phase} (${round.outcome})`).join("; ") +
-        `. ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-    );
-  }, 120_000);
+  it(
+    "undoDelete leaves every row trashed or live again, never both, never neither",
+    () => killRounds("undoDelete", scenarios.undoDelete, KILLS.trash),
+    ROUNDS_TIMEOUT_MS,
+  );
 });

@@ -9,7 +9,13 @@ import {
   TrashThingsDocument,
   UndoDeleteDocument,
 } from "./gql/graphql.ts";
-import { SCOPED_API_KEYS, startTestServer, TEST_API_KEY, TEST_API_KEYS_ENV, type TestServer } from "./support/server.ts";
+import {
+  SCOPED_API_KEYS,
+  startTestServer,
+  TEST_API_KEY,
+  TEST_API_KEYS_ENV,
+  type TestServer,
+} from "./support/server.ts";
 
 /** Two subjects with things:delete and nothing more; TEST_API_KEY (subject "test") also has things:restore-any. */
 const ALICE = { key: "test-key-alice-deletes", sub: "alice", scopes: ["things:delete"] };

@@ -99,9 +99,15 @@ describe("an undoable delete", () => {
   it("by filter and of the whole table, as deleteThingsWhere and deleteAllThings", async () => {
     await server.seed(["draft 1", "draft 2", "keep"]);
     const where = await server.execute(TrashThingsWhereDocument, { where: { textContains: "draft" }, atMost: 2 });
-    expect(where.data?.deleteThingsWhere).toMatchObject({ deletedCount: 2, deletion: { operation: "deleteThingsWhere" } });
+    expect(where.data?.deleteThingsWhere).toMatchObject({
+      deletedCount: 2,
+      deletion: { operation: "deleteThingsWhere" },
+    });
     const all = await server.execute(TrashAllThingsDocument, { expectedCount: 1 });
-    expect(all.data?.deleteAllThings).toMatchObject({ deletedCount: 1, deletion: { operation: "deleteAllThings", count: 1 } });
+    expect(all.data?.deleteAllThings).toMatchObject({
+      deletedCount: 1,
+      deletion: { operation: "deleteAllThings", count: 1 },
+    });
     expect(await server.things()).toEqual([]);
     expect(await server.trashed()).toHaveLength(3);
     const refused = await server.execute(TrashAllThingsDocument, { expectedCount: 5 });
@@ -127,7 +133,11 @@ describe("undoDelete", () => {
     ]);
     expect(await server.trashed()).toEqual([]);
     const again = await server.execute(UndoDeleteDocument, { deletionId: deletion!.id });
-    expect(again.data?.undoDelete).toMatchObject({ restoredCount: 0, restoredIds: [], notRestoredIds: asIds(ids.slice(0, 2)) });
+    expect(again.data?.undoDelete).toMatchObject({
+      restoredCount: 0,
+      restoredIds: [],
+      notRestoredIds: asIds(ids.slice(0, 2)),
+    });
     const record = await server.execute(DeletionByIdDocument, { id: deletion!.id });
     expect(record.data?.deletion).toMatchObject({ count: 2, remaining: 0 });
   });
@@ -176,12 +186,25 @@ describe("restoreThings and purgeThings", () => {
     const [a, b, c] = await server.seed(["a", "b", "c"]);
     await trash([a!, b!]);
     const dry = await server.execute(PurgeThingsDocument, { ids: asIds([a!, c!]), dryRun: true });
-    expect(dry.data?.purgeThings).toEqual({ purgedCount: 0, purgedIds: asIds([a!]), notPurgedIds: asIds([c!]), dryRun: true });
+    expect(dry.data?.purgeThings).toEqual({
+      purgedCount: 0,
+      purgedIds: asIds([a!]),
+      notPurgedIds: asIds([c!]),
+      dryRun: true,
+    });
     expect(await server.trashed()).toHaveLength(2);
     server.sql.length = 0;
     const purged = await server.execute(PurgeThingsDocument, { ids: asIds([a!, c!]) });
-    expect(purged.data?.purgeThings).toEqual({ purgedCount: 1, purgedIds: asIds([a!]), notPurgedIds: asIds([c!]), dryRun: false });
-    expect(dataStatements(server.sql)).toEqual([expect.stringMatching(/^DELETE FROM "TrashedThing" WHERE/), AUDIT_INSERT]);
+    expect(purged.data?.purgeThings).toEqual({
+      purgedCount: 1,
+      purgedIds: asIds([a!]),
+      notPurgedIds: asIds([c!]),
+      dryRun: false,
+    });
+    expect(dataStatements(server.sql)).toEqual([
+      expect.stringMatching(/^DELETE FROM "TrashedThing" WHERE/),
+      AUDIT_INSERT,
+    ]);
     expect((await server.trashed()).map((row) => row.id)).toEqual([b]);
     expect((await server.things()).map((row) => row.id)).toEqual([c]);
   });

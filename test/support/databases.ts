@@ -33,6 +33,12 @@ export interface TrashedRow extends Thing {
   deletionId: string;
 }
 
+/** A Deletion: the id undoDelete takes, and how many rows it moved. */
+export interface DeletionRow {
+  id: string;
+  count: number;
+}
+
 /** Direct access to a test database, the same for both providers. */
 export interface AuditRow {
   subject: string;
@@ -43,6 +49,7 @@ export interface AuditRow {
 
 const AUDIT_QUERY = `SELECT "subject", "operation", "idCount", "dryRun" FROM "DeleteAudit" ORDER BY "id"`;
 const TRASH_QUERY = `SELECT "id", "text", "deletionId" FROM "TrashedThing" ORDER BY "id"`;
+const DELETION_QUERY = `SELECT "id", "count" FROM "Deletion" ORDER BY "id"`;
 const CLEAR = [`DELETE FROM "Thing"`, `DELETE FROM "TrashedThing"`, `DELETE FROM "Deletion"`];
 
 export interface RawDatabase {
@@ -52,6 +59,8 @@ export interface RawDatabase {
   seed(texts: readonly string[]): Promise<number[]>;
   /** Rows of the trash, ordered by id. */
   trashed(): Promise<TrashedRow[]>;
+  /** Rows of the Deletion table, ordered by id. */
+  deletions(): Promise<DeletionRow[]>;
   /** Deletes every Thing, live or trashed, and every Deletion. */
   clear(): Promise<void>;
   /** Makes the database refuse to delete the matching row (a trigger raising an error); returns the undo. */
@@ -119,6 +128,7 @@ function openSqlite(file: string): RawDatabase {
     things: async () => db.prepare<[], Thing>(`SELECT "id", "text" FROM "Thing" ORDER BY "id"`).all(),
     seed: async (texts) => seed(texts),
     trashed: async () => db.prepare<[], TrashedRow>(TRASH_QUERY).all(),
+    deletions: async () => db.prepare<[], DeletionRow>(DELETION_QUERY).all(),
     clear: async () => void db.exec(CLEAR.join(";")),
     refuseDeleteOf: async (row) => refuse("DELETE", rowCondition(row, "old", quote)),
     refuseInsertOf: async (row) => refuse("INSERT", rowCondition(row, "new", quote)),
@@ -166,6 +176,7 @@ async function openPostgres(url: string): Promise<RawDatabase> {
         .map((row) => row.id)
         .sort((a, b) => a - b),
     trashed: async () => (await client.query<TrashedRow>(TRASH_QUERY)).rows,
+    deletions: async () => (await client.query<DeletionRow>(DELETION_QUERY)).rows,
     clear: async () => void (await client.query(CLEAR.join(";"))),
     refuseDeleteOf: (row) => refuse("DELETE", "OLD", row),
     refuseInsertOf: (row) => refuse("INSERT", "NEW", row),
@@ -212,8 +223,9 @@ export async function redisSubscribers(channel: string, count: number): Promise<
 }
 
 /**
- * Whether a delete is under way and not committed, seen from outside the server: on PostgreSQL a session of
- * `applicationName` in a transaction that has sent a DELETE or changed a row, on SQLite a held write lock (tried with
+ * Whether a delete (or a move into or out of the trash) is under way and not committed, seen from outside the
+ * server: on PostgreSQL a session of `applicationName` in a transaction that has sent a DELETE (or a trash move's
+ * `WITH … DELETE`) or changed a row, on SQLite a held write lock (tried with
  * BEGIN IMMEDIATE, never waited for). Call it while the server lives: the SQLite probe connection is closed before
  * this returns, and closing the last connection to the file would checkpoint the WAL a restart should recover.
  */
@@ -221,7 +233,7 @@ export async function deleteInProgress(databaseUrl: string, applicationName: str
   if (!databaseUrl.startsWith("file:")) {
     const query =
       `SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL ` +
-      `AND (backend_xid IS NOT NULL OR query LIKE 'DELETE%')`;
+      `AND (backend_xid IS NOT NULL OR query LIKE 'DELETE%' OR query LIKE 'WITH%')`;
     const { rows } = await withPostgresClient(databaseUrl, (client) =>
       client.query<{ count: number }>(query, [applicationName]),
     );

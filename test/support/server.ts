@@ -10,6 +10,7 @@ import { createAuthenticator } from "../../src/auth/tokens.ts";
 import { loadConfig, SCOPES } from "../../src/config.ts";
 import type { DatabaseProvider } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
+import { ThingTrash } from "../../src/db/trash.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { databaseReadiness } from "../../src/http/readiness.ts";
@@ -29,6 +30,8 @@ export interface TestServer {
   app: App;
   prisma: PrismaClient;
   provider: DatabaseProvider;
+  /** The app's trash operations, on its clock: what the background purge (src/trash-purge.ts) is given. */
+  trash: ThingTrash;
   /** The database this server uses; pass it to another startTestServer to share it. */
   databaseUrl: string;
   /** Every statement Prisma sent, in order; clear it with `sql.length = 0`. */
@@ -196,7 +199,7 @@ export async function startTestServer({
   logger = createLogger("silent"),
   databaseUrl: sharedUrl,
   graphiqlHeaders = authorization(TEST_API_KEY),
-  now,
+  now = () => new Date(),
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -208,6 +211,7 @@ export async function startTestServer({
     postgres: { poolSize: 4 },
     onSql: (statement) => sql.push(statement),
   });
+  const trash = new ThingTrash(database.prisma, database.dialect, now);
   const app = createApp({
     database,
     logger,
@@ -216,6 +220,7 @@ export async function startTestServer({
     ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
     readiness: databaseReadiness(database),
     now,
+    trash,
   });
   const raw = await openRawDatabase(databaseUrl);
 
@@ -245,6 +250,7 @@ export async function startTestServer({
     app,
     prisma: database.prisma,
     provider: database.provider,
+    trash,
     databaseUrl,
     sql,
     raw,
