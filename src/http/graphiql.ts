@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphiQLOptions, Plugin } from "graphql-yoga";
 import { ErrorCode, userError } from "../errors.ts";
+import { CSRF_HEADER } from "../plugins/use-csrf-prevention.ts";
 
 /**
  * The default editor content (src/http/graphiql-document.graphql, read once at start-up). Literals instead of
@@ -18,6 +19,10 @@ export const graphiqlDocument = readFileSync(new URL("./graphiql-document.graphq
 const graphiqlOptions = {
   title: "Things batch-delete API",
   defaultQuery: graphiqlDocument,
+  // GraphiQL runs a subscription as a GET asking for text/event-stream, which CSRF prevention refuses without
+  // this header. GraphiQL adds these to every request it makes, subscriptions included; kept out of the headers
+  // editor, so that headers a user types or pastes there cannot drop it.
+  additionalHeaders: { [CSRF_HEADER]: "graphiql" },
 } satisfies GraphiQLOptions;
 
 // Yoga's built-in page loads GraphiQL's JS, CSS and editor workers from unpkg.com and its favicon from GitHub.
@@ -61,8 +66,8 @@ const crossOriginRefusal = JSON.stringify({
 
 /**
  * Serves GraphiQL (instead of Yoga's `graphiql` option, whose page goes to any origin that asks) with `headers`
- * pre-filled, e.g. the development key's Authorization. A cross-origin request gets 403 CROSS_ORIGIN whatever
- * CORS_ORIGINS says: CORS decides which pages may read API answers, never the key.
+ * pre-filled, e.g. the development key's Authorization. A cross-origin request gets 403 CROSS_ORIGIN
+ * whatever CORS_ORIGINS says: CORS decides which pages may read API answers, never the key.
  */
 export function graphiqlPlugin(headers: Record<string, string> | undefined): Plugin {
   const options: GraphiQLOptions = { ...graphiqlOptions, headers: headers && JSON.stringify(headers) };
