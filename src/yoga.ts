@@ -6,7 +6,7 @@ import { createYoga } from "graphql-yoga";
 import type { Authenticate } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { AppServices, RequestContext } from "./context.ts";
-import { csrfPreventionPlugin } from "./plugins/use-csrf-prevention.ts";
+import { CSRF_HEADER, csrfPreventionPlugin } from "./plugins/use-csrf-prevention.ts";
 import { deleteBudgetPlugin } from "./plugins/use-delete-budget.ts";
 import { unexpectedErrorMaskingPlugin } from "./plugins/use-error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
@@ -102,7 +102,7 @@ export function createApp(options: AppOptions) {
       httpGuardsPlugin(config.maxBodyBytes),
       // Browsers send some GETs and form POSTs without a preflight; requiring a header they cannot set blocks
       // cross-site requests. JSON POSTs, which every GraphQL client sends, are preflighted and pass.
-      csrfPreventionPlugin({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      csrfPreventionPlugin({ requestHeaders: [CSRF_HEADER] }),
       documentLimitsPlugin(),
       // Throws here, at app creation, when a Mutation field declares no delete budget.
       deleteBudgetPlugin(schema, config.maxDeleteIds),

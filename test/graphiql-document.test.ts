@@ -1,8 +1,14 @@
-import { Kind, parse, validate, type OperationDefinitionNode } from "graphql";
+import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphiqlDocument } from "../src/http/graphiql.ts";
 import { schema } from "../src/schema/index.ts";
 import { startTestServer, type TestServer } from "./support/server.ts";
+
+/** The operations of a document, as "subscription ThingsDeleted". */
+const operationsOf = (document: DocumentNode) =>
+  document.definitions
+    .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
+    .map((operation) => `${operation.operation} ${operation.name?.value}`);
 
 describe("GraphiQL default document", () => {
   const document = parse(graphiqlDocument);
@@ -15,7 +21,7 @@ describe("GraphiQL default document", () => {
   });
 
   it("tells the whole story as named operations, in order", () => {
-    expect(operations.map((operation) => `${operation.operation} ${operation.name?.value}`)).toEqual([
+    expect(operationsOf(document)).toEqual([
       "query ListThings",
       "mutation CreateThings",
       "mutation DeleteThingsDryRun",
@@ -45,5 +51,25 @@ describe("GraphiQL page", () => {
     expect(html).toContain("<title>Things batch-delete API</title>");
     expect(html).not.toMatch(/unpkg\.com|jsdelivr|githubusercontent/);
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="?https?:/);
+  });
+
+  it("sends /graphql?watch to GraphiQL's own ?query= address with the ThingsDeleted subscription alone", async () => {
+    const response = await server.app.fetch("http://yoga/graphql?watch", {
+      headers: { accept: "text/html" },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get("location") ?? "", "http://yoga");
+    expect(location.pathname).toBe("/graphql");
+    expect(operationsOf(parse(location.searchParams.get("query") ?? ""))).toEqual(["subscription ThingsDeleted"]);
+  });
+
+  it("answers ?watch from a page of another origin with 403 CROSS_ORIGIN, as the page itself", async () => {
+    const response = await server.app.fetch("http://yoga/graphql?watch", {
+      headers: { accept: "text/html", "sec-fetch-site": "cross-site" },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+    expect(JSON.stringify(await response.json())).toContain("CROSS_ORIGIN");
   });
 });

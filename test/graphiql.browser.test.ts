@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page, type Request as PlaywrightRequest } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "./support/server.ts";
 
@@ -35,6 +35,8 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
   let context: BrowserContext;
   let page: Page;
   const foreignRequests: string[] = [];
+  /** Every answer with an HTTP error status, e.g. CSRF prevention's 403: GraphiQL's own requests must get none. */
+  const failedResponses: string[] = [];
 
   beforeAll(async () => {
     server = await startHttpServer();
@@ -59,6 +61,9 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
         return route.abort();
       },
     );
+    context.on("response", (response) => {
+      if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.url()}`);
+    });
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(server.url);
     await page.locator(".graphiql-execute-button").waitFor();
@@ -71,38 +76,57 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
   });
 
   /** The result pane's text (a Monaco editor: its rendered lines, with Monaco's non-breaking spaces undone). */
-  const resultText = () =>
-    page
+  const resultText = (on: Page) =>
+    on
       .locator(".graphiql-response .view-lines")
       .evaluate((lines) => (lines as HTMLElement).innerText.replace(/\u00a0/g, " "));
 
-  /** Picks the operation from the run button's menu and returns the result pane's JSON once it shows the answer. */
-  async function runOperation(name: string): Promise<unknown> {
-    const before = await resultText();
-    const answered = page.waitForResponse(
-      (response) => response.url() === server.url && response.request().postDataJSON()?.operationName === name,
-    );
-    await page.locator(".graphiql-execute-button").click();
-    await page.getByRole("menuitem", { name, exact: true }).click();
-    await answered;
+  /** The operation a request to the endpoint runs: GraphiQL POSTs queries and mutations, GETs subscriptions. */
+  function operationNameOf(request: PlaywrightRequest): string | undefined {
+    const url = new URL(request.url());
+    if (`${url.origin}${url.pathname}` !== server.url) return undefined;
+    if (request.method() === "GET") return url.searchParams.get("operationName") ?? undefined;
+    return (request.postDataJSON() as { operationName?: string } | null)?.operationName;
+  }
+
+  /**
+   * Presses ▶ on `on` (and picks the operation from its menu when the document has several) and waits for the
+   * server's answer (for a subscription: the event stream's headers). Returns its HTTP status and a wait for the
+   * result pane's next complete JSON document: the answer of a query or mutation, the next event of a subscription.
+   */
+  async function startOperation(name: string, on: Page, { fromMenu = true } = {}) {
+    const before = await resultText(on);
+    const answered = on.waitForResponse((response) => operationNameOf(response.request()) === name);
+    await on.locator(".graphiql-execute-button").click();
+    if (fromMenu) await on.getByRole("menuitem", { name, exact: true }).click();
+    const status = (await answered).status();
     // The pane is redrawn after the response arrives, possibly in steps: wait for a new, complete JSON document.
-    let parsed: unknown;
-    await expect
-      .poll(
-        async () => {
-          const text = await resultText();
-          if (text === before) return false;
-          try {
-            parsed = JSON.parse(text);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { timeout: 10_000 },
-      )
-      .toBe(true);
-    return parsed;
+    const nextResult = async (): Promise<unknown> => {
+      let parsed: unknown;
+      await expect
+        .poll(
+          async () => {
+            const text = await resultText(on);
+            if (text === before) return false;
+            try {
+              parsed = JSON.parse(text);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      return parsed;
+    };
+    return { status, nextResult };
+  }
+
+  /** Runs a query or mutation from the run menu and returns the result pane's JSON once it shows the answer. */
+  async function runOperation(name: string): Promise<unknown> {
+    const { nextResult } = await startOperation(name, page);
+    return nextResult();
   }
 
   it("opens with the project's title and the example operations in its run menu, all assets local", async () => {
@@ -149,6 +173,30 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
       copyFileSync(screenshot, readmeScreenshot);
     }
     expect(foreignRequests).toEqual([]);
+  });
+
+  it("runs ThingsDeleted in a second browser tab, which shows the event of a delete run in the first", async () => {
+    // What the welcome document tells a user: open /graphql?watch in another browser tab (which shares this one's
+    // stored GraphiQL tabs), press ▶ there, and delete here.
+    const watcher = await context.newPage();
+    try {
+      await watcher.goto(`${server.url}?watch`);
+      await watcher.locator(".graphiql-execute-button").waitFor();
+      const subscription = await startOperation("ThingsDeleted", watcher, { fromMenu: false });
+      // An SSE GET: refused with CSRF_HEADER_REQUIRED unless GraphiQL sends the CSRF header.
+      expect(subscription.status).toBe(200);
+
+      expect(await runOperation("DeleteThingsWhere")).toEqual({
+        data: { deleteThingsWhere: { deletedCount: 1, deletedIds: ["3"] } },
+      });
+      expect(await subscription.nextResult()).toEqual({
+        data: { thingsDeleted: { ids: ["3"], count: 1, allThings: false, at: expect.any(String) } },
+      });
+      expect(failedResponses).toEqual([]);
+      expect(foreignRequests).toEqual([]);
+    } finally {
+      await watcher.close();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import {
   ThingsDeletedDocument,
   type ThingsDeletedSubscription,
 } from "./gql/graphql.ts";
+import { CSRF_HEADER } from "../src/plugins/use-csrf-prevention.ts";
 import { startTestServer, type Subscription, type TestServer } from "./support/server.ts";
 
 /** Small, so that a few rows show the cut-off. */
@@ -38,6 +39,20 @@ describe("thingsDeleted subscription (SSE)", () => {
     const event = await nextEvent();
     expect(event).toMatchObject({ ids: [String(a), String(b)], count: 2, allThings: false, truncated: false });
     expect(Date.parse(event!.at)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it("over GET, as GraphiQL subscribes, is refused without the CSRF header and streams with it", async () => {
+    await expect(server.subscribe(ThingsDeletedDocument, { method: "GET" })).rejects.toThrow(
+      /^subscription failed: HTTP 403 [\s\S]*"code":"CSRF_HEADER_REQUIRED"/,
+    );
+    const overGet = await server.subscribe(ThingsDeletedDocument, { method: "GET", headers: { [CSRF_HEADER]: "1" } });
+    try {
+      const [a] = await server.seed(["a"]);
+      await server.execute(DeleteThingsDocument, { ids: [String(a)] });
+      expect((await overGet.next()).data?.thingsDeleted).toMatchObject({ ids: [String(a)], count: 1 });
+    } finally {
+      overGet.close();
+    }
   });
 
   it("receives nothing for a dry run, a refused call, a call that removed nothing, or a create", async () => {

@@ -4,8 +4,10 @@
 // served only to requests from its own origin.
 import { readFileSync } from "node:fs";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { Kind, OperationTypeNode, parse, print } from "graphql";
 import type { GraphiQLOptions, Plugin } from "graphql-yoga";
 import { ErrorCode, userError } from "../errors.ts";
+import { CSRF_HEADER } from "../plugins/use-csrf-prevention.ts";
 
 /**
  * The default editor content (src/http/graphiql-document.graphql, read once at start-up). Literals instead of
@@ -15,9 +17,28 @@ import { ErrorCode, userError } from "../errors.ts";
  */
 export const graphiqlDocument = readFileSync(new URL("./graphiql-document.graphql", import.meta.url), "utf8");
 
+/** The welcome document's subscription alone, for the page that watches while another browser tab deletes. */
+const watchDocument = parse(graphiqlDocument).definitions.find(
+  (definition) =>
+    definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+);
+if (watchDocument === undefined) throw new Error("graphiql-document.graphql has no subscription to watch");
+
+/**
+ * Where `/graphql?watch` sends the browser: GraphiQL's own `?query=` address, with the subscription alone, which
+ * GraphiQL opens as a tab of its own where ▶ runs it. Watching takes a second browser tab, and the welcome document
+ * sends the user here: a GraphiQL tab (+) opens empty, switching GraphiQL tabs stops a running subscription, and a
+ * second browser tab on the plain address opens on a new, empty tab in front of the stored ones.
+ */
+const watchQuery = `?query=${encodeURIComponent(print(watchDocument))}`;
+
 const graphiqlOptions = {
   title: "Things batch-delete API",
   defaultQuery: graphiqlDocument,
+  // GraphiQL runs a subscription as a GET asking for text/event-stream, which CSRF prevention refuses without
+  // this header. GraphiQL adds these to every request it makes, subscriptions included; kept out of the headers
+  // editor, so that headers a user types or pastes there cannot drop it.
+  additionalHeaders: { [CSRF_HEADER]: "graphiql" },
 } satisfies GraphiQLOptions;
 
 // Yoga's built-in page loads GraphiQL's JS, CSS and editor workers from unpkg.com and its favicon from GitHub.
@@ -61,8 +82,9 @@ const crossOriginRefusal = JSON.stringify({
 
 /**
  * Serves GraphiQL (instead of Yoga's `graphiql` option, whose page goes to any origin that asks) with `headers`
- * pre-filled, e.g. the development key's Authorization. A cross-origin request gets 403 CROSS_ORIGIN whatever
- * CORS_ORIGINS says: CORS decides which pages may read API answers, never the key.
+ * pre-filled, e.g. the development key's Authorization, and redirects `?watch` to it with the subscription alone.
+ * A cross-origin request gets 403 CROSS_ORIGIN whatever CORS_ORIGINS says: CORS decides which pages may read API
+ * answers, never the key.
  */
 export function graphiqlPlugin(headers: Record<string, string> | undefined): Plugin {
   const options: GraphiQLOptions = { ...graphiqlOptions, headers: headers && JSON.stringify(headers) };
@@ -78,6 +100,10 @@ export function graphiqlPlugin(headers: Record<string, string> | undefined): Plu
         endResponse(
           new fetchAPI.Response(crossOriginRefusal, { status: 403, headers: { "content-type": "application/json" } }),
         );
+        return;
+      }
+      if (url.searchParams.has("watch")) {
+        endResponse(new fetchAPI.Response(null, { status: 303, headers: { location: `${endpoint}${watchQuery}` } }));
         return;
       }
       // The page may hold a key: no shared cache keeps a copy.

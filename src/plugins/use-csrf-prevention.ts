@@ -5,6 +5,12 @@ import { GraphQLError } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { ErrorCode } from "../errors.ts";
 
+/**
+ * The header a browser-style request (a GET, a form POST) must carry. A page of another origin cannot add it
+ * without a CORS preflight, which only the origins in CORS_ORIGINS pass; GraphiQL, served to its own origin only, always sends it.
+ */
+export const CSRF_HEADER = "x-graphql-yoga-csrf";
+
 export function csrfPreventionPlugin(options: CSRFPreventionPluginOptions): Plugin {
   const { onRequestParse } = useCSRFPrevention(options);
   return {

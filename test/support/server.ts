@@ -60,7 +60,10 @@ export interface TestServer {
   /** The raw connection, for what the methods above do not cover. */
   raw: RawDatabase;
   /** Opens a GraphQL subscription over SSE, as a browser would. */
-  subscribe<TData>(document: TypedDocumentNode<TData, Record<string, never>>): Promise<Subscription<TData>>;
+  subscribe<TData>(
+    document: TypedDocumentNode<TData, Record<string, never>>,
+    options?: SubscribeOptions,
+  ): Promise<Subscription<TData>>;
   close(): Promise<void>;
 }
 
@@ -126,7 +129,9 @@ export interface Subscription<TData> {
 
 /** Reads `event: next` messages from a Yoga SSE response. */
 async function openSubscription<TData>(response: Response, abort: AbortController): Promise<Subscription<TData>> {
-  if (!response.ok || !response.body) throw new Error(`subscription failed: HTTP ${response.status}`);
+  if (!response.ok || !response.body) {
+    throw new Error(`subscription failed: HTTP ${response.status} ${await response.text()}`);
+  }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   // One read at a time: a `next` that timed out leaves its read pending for the following `next` to await.
@@ -177,19 +182,34 @@ export async function executeOverHttp<TData, TVariables>(
   return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<TData>, "status">) };
 }
 
+export interface SubscribeOptions {
+  /** GET, with the document in the URL, is how GraphiQL subscribes; POST with a JSON body by default. */
+  method?: "GET" | "POST";
+  /** Added to the request's headers, e.g. the CSRF header a GET needs. */
+  headers?: Record<string, string>;
+}
+
 /** Opens a GraphQL subscription over SSE at `url`, as a browser would; `fetchImpl` is an app's or the real fetch. */
 export async function subscribe<TData>(
   fetchImpl: (url: string, init: RequestInit) => Response | Promise<Response>,
   url: string,
   document: TypedDocumentNode<TData, Record<string, never>>,
+  { method = "POST", headers = {} }: SubscribeOptions = {},
 ): Promise<Subscription<TData>> {
   const abort = new AbortController();
-  const response = await fetchImpl(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream", ...authorization(TEST_API_KEY) },
-    body: JSON.stringify({ query: print(document) }),
+  const query = print(document);
+  const init = {
+    headers: { accept: "text/event-stream", ...authorization(TEST_API_KEY), ...headers },
     signal: abort.signal,
-  });
+  };
+  const response = await (method === "GET"
+    ? fetchImpl(`${url}?query=${encodeURIComponent(query)}`, init)
+    : fetchImpl(url, {
+        ...init,
+        method,
+        headers: { ...init.headers, "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      }));
   return openSubscription<TData>(response, abort);
 }
 
@@ -262,7 +282,8 @@ export async function startTestServer({
     clear: () => raw.clear(),
     refuseDeleteOf: (row) => raw.refuseDeleteOf(row),
     refuseInsertOf: (row) => raw.refuseInsertOf(row),
-    subscribe: (document) => subscribe((url, init) => app.fetch(url, init), "http://yoga/graphql", document),
+    subscribe: (document, options) =>
+      subscribe((url, init) => app.fetch(url, init), "http://yoga/graphql", document, options),
     things: () => raw.things(),
     close: async () => {
       await raw.close();
