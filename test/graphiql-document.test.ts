@@ -25,15 +25,25 @@ describe("GraphiQL default document", () => {
       "query ListThings",
       "mutation CreateThings",
       "mutation DeleteThingsDryRun",
+      "mutation DeleteThingsUndoable",
+      "query Trash",
+      "mutation UndoDelete",
       "mutation DeleteThings",
       "mutation DeleteThingsWhere",
+      "mutation RestoreThings",
+      "mutation EmptyTrash",
       "mutation DeleteAllThings",
+      "subscription ThingsChanged",
       "subscription ThingsDeleted",
     ]);
   });
 
-  it("needs no variables, so every operation runs with one click", () => {
-    expect(operations.filter((operation) => (operation.variableDefinitions ?? []).length > 0)).toEqual([]);
+  it("assumes no particular ids: the only variables are the ids and the deletion id the steps before returned", () => {
+    const variables = operations.flatMap((operation) =>
+      (operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value),
+    );
+    expect(new Set(variables)).toEqual(new Set(["ids", "deletionId"]));
+    expect(graphiqlDocument).not.toMatch(/ids: \["/);
   });
 });
 
@@ -53,7 +63,7 @@ describe("GraphiQL page", () => {
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="?https?:/);
   });
 
-  it("sends /graphql?watch to GraphiQL's own ?query= address with the ThingsDeleted subscription alone", async () => {
+  it("sends /graphql?watch to GraphiQL's own ?query= address with the ThingsChanged subscription alone", async () => {
     const response = await server.app.fetch("http://yoga/graphql?watch", {
       headers: { accept: "text/html" },
       redirect: "manual",
@@ -61,7 +71,7 @@ describe("GraphiQL page", () => {
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get("location") ?? "", "http://yoga");
     expect(location.pathname).toBe("/graphql");
-    expect(operationsOf(parse(location.searchParams.get("query") ?? ""))).toEqual(["subscription ThingsDeleted"]);
+    expect(operationsOf(parse(location.searchParams.get("query") ?? ""))).toEqual(["subscription ThingsChanged"]);
   });
 
   it("answers ?watch from a page of another origin with 403 CROSS_ORIGIN, as the page itself", async () => {

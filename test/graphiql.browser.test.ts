@@ -123,6 +123,29 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
     return { status, nextResult };
   }
 
+  /**
+   * Types `variables` into the Variables editor, as the welcome document asks a user to (insertText, not key presses:
+   * Monaco would close every bracket and quote typed), and waits until the editor shows them.
+   */
+  async function setVariables(variables: Record<string, unknown>): Promise<void> {
+    await page.locator(".graphiql-editor-tools").getByRole("button", { name: "Variables", exact: true }).click();
+    const editor = page
+      .locator('section.graphiql-editor-tool[aria-label="Variables"] .monaco-editor')
+      .filter({ visible: true });
+    await editor.click();
+    await page.keyboard.press("ControlOrMeta+A");
+    const text = JSON.stringify(variables);
+    await page.keyboard.insertText(text);
+    // Monaco may still have closed a bracket or quote after the cursor: drop whatever follows it.
+    await page.keyboard.press("Shift+ControlOrMeta+End");
+    await page.keyboard.press("Delete");
+    await expect
+      .poll(() =>
+        editor.locator(".view-lines").evaluate((lines) => (lines as HTMLElement).innerText.replace(/\s/g, "")),
+      )
+      .toBe(text);
+  }
+
   /** Runs a query or mutation from the run menu and returns the result pane's JSON once it shows the answer. */
   async function runOperation(name: string): Promise<unknown> {
     const { nextResult } = await startOperation(name, page);
@@ -138,9 +161,15 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
         "ListThings",
         "CreateThings",
         "DeleteThingsDryRun",
+        "DeleteThingsUndoable",
+        "Trash",
+        "UndoDelete",
         "DeleteThings",
         "DeleteThingsWhere",
+        "RestoreThings",
+        "EmptyTrash",
         "DeleteAllThings",
+        "ThingsChanged",
         "ThingsDeleted",
       ]);
     await page.keyboard.press("Escape");
@@ -153,12 +182,28 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
     expect((await server.things()).map((thing) => thing.id)).toEqual([1, 2, 3, 4]);
   });
 
-  it("dry-runs DeleteThings without deleting, then deletes and reports the unknown id", async () => {
+  it("walks the welcome document with the ids each step returned: dry run, undoable delete, trash, undo, delete", async () => {
+    await setVariables({ ids: ["1", "2", "999"] });
     expect(await runOperation("DeleteThingsDryRun")).toEqual({
       data: { deleteThings: { deletedCount: 0, deletedIds: ["1", "2"], notFoundIds: ["999"], dryRun: true } },
     });
     expect(await server.things()).toHaveLength(4);
 
+    const trashed = (await runOperation("DeleteThingsUndoable")) as {
+      data: { deleteThings: { deletion: { id: string } } };
+    };
+    expect(trashed.data.deleteThings).toMatchObject({
+      deletedCount: 2,
+      deletedIds: ["1", "2"],
+      deletion: { count: 2 },
+    });
+    expect((await server.trashed()).map((row) => row.id)).toEqual([1, 2]);
+    expect(await runOperation("Trash")).toMatchObject({ data: { trash: { totalCount: 2 } } });
+
+    await setVariables({ ids: ["1", "2", "999"], deletionId: trashed.data.deleteThings.deletion.id });
+    expect(await runOperation("UndoDelete")).toEqual({
+      data: { undoDelete: { restoredCount: 2, restoredIds: ["1", "2"], notRestoredIds: [], query: { thingCount: 4 } } },
+    });
     expect(await runOperation("DeleteThings")).toEqual({
       data: {
         deleteThings: { deletedCount: 2, deletedIds: ["1", "2"], notFoundIds: ["999"], query: { thingCount: 2 } },
@@ -175,22 +220,22 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
     expect(foreignRequests).toEqual([]);
   });
 
-  it("runs ThingsDeleted in a second browser tab, which shows the event of a delete run in the first", async () => {
+  it("runs ThingsChanged in a second browser tab, which shows the event of a delete run in the first", async () => {
     // What the welcome document tells a user: open /graphql?watch in another browser tab (which shares this one's
     // stored GraphiQL tabs), press ▶ there, and delete here.
     const watcher = await context.newPage();
     try {
       await watcher.goto(`${server.url}?watch`);
       await watcher.locator(".graphiql-execute-button").waitFor();
-      const subscription = await startOperation("ThingsDeleted", watcher, { fromMenu: false });
+      const subscription = await startOperation("ThingsChanged", watcher, { fromMenu: false });
       // An SSE GET: refused with CSRF_HEADER_REQUIRED unless GraphiQL sends the CSRF header.
       expect(subscription.status).toBe(200);
 
       expect(await runOperation("DeleteThingsWhere")).toEqual({
-        data: { deleteThingsWhere: { deletedCount: 1, deletedIds: ["3"] } },
+        data: { deleteThingsWhere: { deletedCount: 1, deletedIds: ["3"], deletion: { id: expect.any(String) } } },
       });
       expect(await subscription.nextResult()).toEqual({
-        data: { thingsDeleted: { ids: ["3"], count: 1, allThings: false, at: expect.any(String) } },
+        data: { thingsChanged: { kind: "TRASHED", ids: ["3"], count: 1, allThings: false, at: expect.any(String) } },
       });
       expect(failedResponses).toEqual([]);
       expect(foreignRequests).toEqual([]);

@@ -177,7 +177,12 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
       expect(outcome.deletedIds).toEqual([first]);
       // The trash's statements are raw SQL too: they find their tables in the schema.
       const at = new Date();
-      const trash = { deletionId: "d1", deletedBy: "test", deletedAt: at, restorableUntil: new Date(at.getTime() + 1000) };
+      const trash = {
+        deletionId: "d1",
+        deletedBy: "test",
+        deletedAt: at,
+        restorableUntil: new Date(at.getTime() + 1000),
+      };
       const trashed = await deletes.byIds([second!], { ...options, trash });
       expect(trashed).toMatchObject({ deletedIds: [second], deletionId: "d1" });
     } finally {

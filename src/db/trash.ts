@@ -245,7 +245,7 @@ export class ThingTrash {
       { timeout: LARGE_WRITE_TIMEOUT_MS },
     );
     if (typeof result === "number") return { restoredCount: result, restoredIds: null };
-    const restoredIds = ascending((result as IdRow[]).map((row) => row.id));
+    const restoredIds = ascending(result.map((row) => row.id));
     return { restoredCount: restoredIds.length, restoredIds };
   }
 

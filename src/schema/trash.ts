@@ -47,7 +47,11 @@ const RestoreThingsPayload = builder.objectRef<RestoreOutcome>("RestoreThingsPay
         "Asked-for ids (undoDelete: the deletion's ids) not restored: unknown, no longer in the trash, expired, or another subject's.",
       resolve: (outcome) => computed(outcome.notRestoredIds, "notRestoredIds"),
     }),
-    query: t.field({ type: QueryRoot, description: "The Query root, to refetch in the same round trip.", resolve: () => ({}) }),
+    query: t.field({
+      type: QueryRoot,
+      description: "The Query root, to refetch in the same round trip.",
+      resolve: () => ({}),
+    }),
   }),
 });
 
@@ -64,7 +68,11 @@ const PurgeThingsPayload = builder.objectRef<PurgeOutcome>("PurgeThingsPayload")
       resolve: (outcome) => computed(outcome.notPurgedIds, "notPurgedIds"),
     }),
     dryRun: t.exposeBoolean("dryRun"),
-    query: t.field({ type: QueryRoot, description: "The Query root, to refetch in the same round trip.", resolve: () => ({}) }),
+    query: t.field({
+      type: QueryRoot,
+      description: "The Query root, to refetch in the same round trip.",
+      resolve: () => ({}),
+    }),
   }),
 });
 
@@ -120,7 +128,11 @@ builder.queryFields((t) => ({
     description: `The caller's undoable deletions (everyone's with things:restore-any), newest first, including those fully restored or purged, until the purge drops them.`,
     resolve: (query, _root, args, context) => {
       requirePageSize(args);
-      return context.prisma.deletion.findMany({ ...query, where: visibleDeletions(context), orderBy: [...NEWEST_FIRST] });
+      return context.prisma.deletion.findMany({
+        ...query,
+        where: visibleDeletions(context),
+        orderBy: [...NEWEST_FIRST],
+      });
     },
     totalCount: (_root, _args, context) => context.prisma.deletion.count({ where: visibleDeletions(context) }),
   }),
@@ -137,7 +149,12 @@ builder.queryFields((t) => ({
 
 /** One RESTORED event after a restore that brought something back (the bus publishes nothing for a count of 0). */
 function publishRestored(context: AppContext, outcome: RestoreOutcome): RestoreOutcome {
-  context.events.publish({ kind: "RESTORED", ids: outcome.restoredIds, count: outcome.restoredCount, allThings: false });
+  context.events.publish({
+    kind: "RESTORED",
+    ids: outcome.restoredIds,
+    count: outcome.restoredCount,
+    allThings: false,
+  });
   return outcome;
 }
 
@@ -186,7 +203,11 @@ builder.mutationFields((t) => ({
       '"Delete forever": removes these trashed Things for good in ONE DELETE. Ids not in the caller\'s trash go to notPurgedIds.',
     args: {
       ids: t.arg.idList({ required: true }),
-      dryRun: t.arg.boolean({ required: true, defaultValue: false, description: "Report what would be purged, purge nothing." }),
+      dryRun: t.arg.boolean({
+        required: true,
+        defaultValue: false,
+        description: "Report what would be purged, purge nothing.",
+      }),
     },
     extensions: deletesRows<{ ids: readonly string[]; dryRun: boolean }>(({ ids, dryRun }, exact) =>
       dryRun ? 0 : distinctIdCount(ids, exact),
@@ -205,7 +226,11 @@ builder.mutationFields((t) => ({
       "Empties everyone's trash for good, only if it holds exactly `expectedCount` Things (COUNT_MISMATCH otherwise).",
     args: {
       expectedCount: t.arg.int({ required: true }),
-      dryRun: t.arg.boolean({ required: true, defaultValue: false, description: "Report what would be purged, purge nothing." }),
+      dryRun: t.arg.boolean({
+        required: true,
+        defaultValue: false,
+        description: "Report what would be purged, purge nothing.",
+      }),
     },
     // Like deleteAllThings: the things:delete-all scope and the count the caller must know bound it.
     extensions: deletesRows(() => BOUNDED_BY_SCOPE),
