@@ -12,7 +12,7 @@ const SUMMARISED: Record<string, string> = {
   "prisma/": "the data model (schema.prisma), its SQLite migrations, and the derived PostgreSQL schema and history",
   "test/": "vitest suites, one per behaviour; operations as named .graphql documents in test/operations",
   "examples/apollo/":
-    "an Apollo Client script: select many, delete, keep the cache right, follow thingsDeleted over SSE",
+    "an Apollo Client script: select many, delete (undoable), undo, keep the cache right, follow thingsChanged over SSE",
   "bench/": "`npm run bench`: the real server over HTTP against the raw driver, in the same run",
   "docs/": "api, security, configuration, operations, migrations, development and benchmark pages",
   ".ci/run": "what CI runs on a clean clone",

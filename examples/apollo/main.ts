@@ -1,13 +1,14 @@
 // A runnable tour of the example against a running server (`npm start` first):
 //   npx tsx examples/apollo/main.ts [http://127.0.0.1:4000/graphql]
 // The token is THINGS_API_TOKEN, or the development key `npm start` keeps in data/dev-api-key.
-// Lists the first page, watches thingsDeleted, deletes the first two Things plus an id that does not exist, and
-// prints the list again, from the cache.
+// Lists the first page, follows thingsChanged, deletes the first two Things (undoable) plus an id that does not
+// exist, prints the list from the cache, undoes the delete, and prints it again, from the cache.
 import { existsSync, readFileSync } from "node:fs";
 import { createThingsClient } from "./client.ts";
-import { deleteSelection } from "./delete-selection.ts";
-import { evictOnThingsDeleted } from "./evict-on-things-deleted.ts";
+import type { ThingsChangedEvent } from "./evict-deleted-things.ts";
+import { followThingsChanged } from "./follow-things-changed.ts";
 import { ThingsListDocument } from "./gql/graphql.ts";
+import { deleteSelectionUndoable, undoDeletion } from "./undo-deletion.ts";
 
 const url = process.argv[2] ?? "http://127.0.0.1:4000/graphql";
 let connected!: () => void;
@@ -21,23 +22,34 @@ const list = async () => (await client.query({ query: ThingsListDocument, variab
 const before = await list();
 console.log(`${before?.thingCount} Things:`, before?.things.edges.map((edge) => edge.node.id).join(", "));
 
-const eventSeen = new Promise<void>((resolve) => {
-  const live = evictOnThingsDeleted(client, {
-    onEvent: (event) => {
-      console.log("thingsDeleted:", event);
-      live.unsubscribe();
-      resolve();
-    },
-  });
+// Each step resolves when its thingsChanged event has been applied to the cache.
+const waiting: ((event: ThingsChangedEvent) => void)[] = [];
+const nextEvent = () => new Promise<ThingsChangedEvent>((resolve) => waiting.push(resolve));
+const live = followThingsChanged(client, {
+  onEvent: (event) => {
+    console.log("thingsChanged:", event);
+    waiting.shift()?.(event);
+  },
 });
 await isConnected;
+// cache-first: answered from the corrected cache, no request.
+const printCached = (step: string) => {
+  const cached = client.readQuery({ query: ThingsListDocument, variables: { first: 10 } });
+  console.log(`${step}: ${cached?.thingCount} Things:`, cached?.things.edges.map((edge) => edge.node.id).join(", "));
+};
 
 const selection = [...(before?.things.edges.slice(0, 2).map((edge) => edge.node.id) ?? []), "2147483647"];
-const payload = await deleteSelection(client, selection, { subscribed: true });
+const trashed = nextEvent();
+const payload = await deleteSelectionUndoable(client, selection, { subscribed: true });
 console.log(`deleted ${payload.deletedIds.join(", ") || "nothing"}; not found: ${payload.notFoundIds.join(", ")}`);
-if (payload.deletedCount > 0) await eventSeen;
-
-// cache-first: answered from the corrected cache, no request.
-const after = client.readQuery({ query: ThingsListDocument, variables: { first: 10 } });
-console.log(`${after?.thingCount} Things:`, after?.things.edges.map((edge) => edge.node.id).join(", "));
+if (payload.undo) {
+  await trashed;
+  printCached("after the delete");
+  const restoredEvent = nextEvent();
+  const undone = await undoDeletion(client, payload.undo, { subscribed: true });
+  console.log(`undo: restored ${undone.restoredIds.join(", ") || "nothing"}`);
+  if (undone.restoredCount > 0) await restoredEvent;
+  printCached("after the undo");
+}
+live.unsubscribe();
 client.stop();

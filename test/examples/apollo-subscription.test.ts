@@ -1,12 +1,13 @@
-// The Apollo example's live updates against a real server: thingsDeleted events arrive over SSE (graphql-sse,
-// distinct connections mode) and are evicted from the cache of a client that did not delete anything itself.
+// The Apollo example's live updates against a real server: thingsChanged events arrive over SSE (graphql-sse,
+// distinct connections mode) and the deletes they announce are evicted from the cache of a client that did not
+// delete anything itself.
 import type { ApolloClient } from "@apollo/client";
 import type { Subscription } from "rxjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection } from "../../examples/apollo/delete-selection.ts";
-import type { ThingsDeletedEvent } from "../../examples/apollo/evict-deleted-things.ts";
-import { evictOnThingsDeleted } from "../../examples/apollo/evict-on-things-deleted.ts";
+import type { ThingsChangedEvent } from "../../examples/apollo/evict-deleted-things.ts";
+import { followThingsChanged } from "../../examples/apollo/follow-things-changed.ts";
 import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
@@ -17,7 +18,7 @@ let watcher: ApolloClient;
 let other: ApolloClient;
 let list: WatchedList;
 let live: Subscription;
-const events: ThingsDeletedEvent[] = [];
+const events: ThingsChangedEvent[] = [];
 let ids: string[];
 
 beforeEach(async () => {
@@ -35,7 +36,7 @@ beforeEach(async () => {
   other = createThingsClient({ url: server.url, token: TEST_API_KEY });
   list = watchList(watcher, 10);
   await list.waitFor((thingIds) => thingIds.length === 4);
-  live = evictOnThingsDeleted(watcher, { onEvent: (event) => events.push(event) });
+  live = followThingsChanged(watcher, { onEvent: (event) => events.push(event) });
   // An event published before the SSE response arrived would be lost: delete only once the stream is open.
   await isConnected;
 });
@@ -47,7 +48,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe("Apollo example: thingsDeleted over SSE", () => {
+describe("Apollo example: thingsChanged deletes over SSE", () => {
   it("evicts the ids another client deleted, and the watched list and counts follow", async () => {
     const [a, b, c, d] = ids;
     await deleteSelection(other, [a!, c!]);
@@ -57,7 +58,9 @@ describe("Apollo example: thingsDeleted over SSE", () => {
       thingCount: 2,
       totalCount: 2,
     });
-    expect(events).toEqual([expect.objectContaining({ ids: [a, c], count: 2, allThings: false, truncated: false })]);
+    expect(events).toEqual([
+      expect.objectContaining({ kind: "DELETED", ids: [a, c], count: 2, allThings: false, truncated: false }),
+    ]);
     expect(Object.keys(watcher.cache.extract() as object)).not.toContain(`Thing:${a}`);
   });
 

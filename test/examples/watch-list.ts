@@ -1,7 +1,7 @@
 // Watches the example's list query and records every emission, so a test can wait for the list it expects.
 import type { ApolloClient } from "@apollo/client";
 import { expect } from "vitest";
-import { ThingsListDocument } from "../../examples/apollo/gql/graphql.ts";
+import { ThingsListDocument, type ThingsListQueryVariables } from "../../examples/apollo/gql/graphql.ts";
 
 export interface ListSnapshot {
   thingIds: string[];
@@ -17,9 +17,15 @@ export interface WatchedList {
   stop(): void;
 }
 
-export function watchList(client: ApolloClient, first: number): WatchedList {
+/** `list` adds the list's filter and order to `first`, as a screen with a search box or an inbox asks. */
+export function watchList(
+  client: ApolloClient,
+  first: number,
+  list: Omit<ThingsListQueryVariables, "first"> = {},
+): WatchedList {
   const emissions: ListSnapshot[] = [];
-  const subscription = client.watchQuery({ query: ThingsListDocument, variables: { first } }).subscribe((result) => {
+  const variables = { first, ...list };
+  const subscription = client.watchQuery({ query: ThingsListDocument, variables }).subscribe((result) => {
     if (result.dataState !== "complete") return;
     emissions.push({
       thingIds: result.data.things.edges.map((edge) => edge.node.id),
