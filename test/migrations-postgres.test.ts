@@ -55,7 +55,8 @@ const tableNames = async (url: string) =>
   );
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
-describe.skipIf(!available).concurrent("migrations on PostgreSQL", () => {
+// Several tests run the Prisma CLI, concurrently: a hang guard sized for a loaded 2-core machine, not a speed check.
+describe.skipIf(!available).concurrent("migrations on PostgreSQL", { timeout: 120_000 }, () => {
   test("a fresh database gets the PostgreSQL history, recorded exactly as Prisma records it", async ({ expect }) => {
     const url = await freshDatabase();
 

@@ -229,7 +229,9 @@ describe("migrateDatabase", () => {
   });
 });
 
-describe.concurrent("the prisma CLI, offline through the schema-engine shim", () => {
+// Each test runs several Prisma CLI commands, concurrently with the others: a hang guard sized for a loaded 2-core
+// machine (stress-ng in CI), not a speed check.
+describe.concurrent("the prisma CLI, offline through the schema-engine shim", { timeout: 120_000 }, () => {
   test("migrate deploy creates and migrates a new database, and migrate status then finds it up to date", async ({
     expect,
   }) => {

@@ -17,7 +17,7 @@ export interface SqlDialect {
    * INSERT … SELECT and a DELETE of exactly the rows it copied on SQLite (whose single writer holds the database
    * from the first statement to COMMIT).
    */
-  moveToTrash(where: Prisma.Sql, deletionId: string, deletedAt: Date): Prisma.Sql[];
+  moveToTrash(where: Prisma.Sql, deletionId: string): Prisma.Sql[];
   /**
    * Moves the trashed Things matching `condition` (on `t` = "TrashedThing" and `d` = its "Deletion") back into
    * "Thing", the same way round. The first statement's result says what was restored: its row count, or with
@@ -42,8 +42,8 @@ export const sqliteDialect: SqlDialect = {
   contains: (column, needle) => Prisma.sql`instr(${column}, ${needle}) > 0`,
   textRows: (texts) => Prisma.sql`SELECT value FROM json_each(${JSON.stringify(texts)}) ORDER BY key`,
   deleteManyMaxIds: 999,
-  moveToTrash: (where, deletionId, deletedAt) => [
-    Prisma.sql`INSERT INTO ${TRASH} ("id", "text", "deletionId", "deletedAt") SELECT "id", "text", ${deletionId}, ${deletedAt} FROM "Thing" WHERE ${where}`,
+  moveToTrash: (where, deletionId) => [
+    Prisma.sql`INSERT INTO ${TRASH} ("id", "text", "deletionId") SELECT "id", "text", ${deletionId} FROM "Thing" WHERE ${where}`,
     Prisma.sql`DELETE FROM "Thing" WHERE "id" IN (SELECT "id" FROM ${TRASH} WHERE "deletionId" = ${deletionId})`,
   ],
   // The rows just copied back are the trashed ones that are now also live: a row is never in both otherwise.
@@ -64,8 +64,8 @@ export const postgresDialect: SqlDialect = {
     Prisma.sql`SELECT text FROM unnest(${texts}::text[]) WITH ORDINALITY AS texts(text, position) ORDER BY position`,
   // Measured by logging Prisma 7.10's SQL: 32766 ids are one DELETE, 32767 become BEGIN + two DELETEs + COMMIT.
   deleteManyMaxIds: 32_766,
-  moveToTrash: (where, deletionId, deletedAt) => [
-    Prisma.sql`WITH moved AS (DELETE FROM "Thing" WHERE ${where} RETURNING "id", "text") INSERT INTO ${TRASH} ("id", "text", "deletionId", "deletedAt") SELECT "id", "text", ${deletionId}, ${deletedAt} FROM moved`,
+  moveToTrash: (where, deletionId) => [
+    Prisma.sql`WITH moved AS (DELETE FROM "Thing" WHERE ${where} RETURNING "id", "text") INSERT INTO ${TRASH} ("id", "text", "deletionId") SELECT "id", "text", ${deletionId} FROM moved`,
   ],
   restoreFromTrash: (condition, returningIds) => [
     Prisma.sql`WITH restored AS (DELETE FROM ${TRASH} t USING "Deletion" d WHERE d."id" = t."deletionId" AND ${condition} RETURNING t."id", t."text") INSERT INTO "Thing" ("id", "text") SELECT "id", "text" FROM restored${returningIds ? Prisma.sql` RETURNING "id"` : Prisma.empty}`,

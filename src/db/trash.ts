@@ -10,7 +10,10 @@ import { CountMismatchError, DeletionNotFoundError, NotYourDeletionError, UndoEx
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
 import { LARGE_WRITE_TIMEOUT_MS, serializable } from "./transactions.ts";
 
-/** The Deletion an undoable delete makes; the caller picks its id, so the move needs nothing read back. */
+/**
+ * The Deletion an undoable delete makes; the caller picks its id (uuidV7 of deletedAt, src/db/uuid-v7.ts), so the
+ * move needs nothing read back, and the trash list can order by it.
+ */
 export interface TrashMove {
   deletionId: string;
   deletedBy: string;
@@ -67,7 +70,7 @@ export function moveToTrashStatements(
 ) {
   const ofDeletion = Prisma.sql`${TRASH} WHERE "deletionId" = ${deletionId}`;
   const returning = wantIds ? Prisma.sql`"count", "ids"` : Prisma.sql`"count"`;
-  const move = dialect.moveToTrash(where, deletionId, deletedAt).map((sql) => client.$executeRaw(sql));
+  const move = dialect.moveToTrash(where, deletionId).map((sql) => client.$executeRaw(sql));
   const statements = [
     client.$executeRaw`INSERT INTO ${DELETION} ("id", "operation", "count", "ids", "deletedBy", "deletedAt", "restorableUntil") VALUES (${deletionId}, ${operation}, 0, '[]', ${deletedBy}, ${deletedAt}, ${restorableUntil})`,
     ...move,

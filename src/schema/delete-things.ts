@@ -1,13 +1,13 @@
 // The batch-delete mutations and their payload: deleteThings (by ids), deleteThingsWhere (by filter, capped) and
 // deleteAllThings (guarded by the expected count), each permanent or, with `undoable: true`, into the trash as one
 // Deletion (src/schema/trash.ts takes it back). Each publishes one event after it commits: DELETED or TRASHED.
-import { randomUUID } from "node:crypto";
 import { builder, QueryRoot } from "../builder.ts";
 import type { AppContext } from "../context.ts";
 import { badUserInput, ErrorCode, userError } from "../errors.ts";
 import type { DeleteOutcome } from "../db/thing-deletes.ts";
 import type { ThingFilter } from "../db/thing-filter.ts";
 import type { TrashMove } from "../db/trash.ts";
+import { uuidV7 } from "../db/uuid-v7.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
 import { parseThingIds } from "./ids.ts";
@@ -90,7 +90,7 @@ function trashMoveFor(context: AppContext, args: { undoable: boolean; dryRun: bo
   if (args.dryRun) return null;
   const deletedAt = context.now();
   return {
-    deletionId: randomUUID(),
+    deletionId: uuidV7(deletedAt),
     deletedBy: subjectOf(context),
     deletedAt,
     restorableUntil: new Date(deletedAt.getTime() + context.trashRetentionMs),

@@ -10,7 +10,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { throwAsClientError } from "./client-errors.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { distinctIdCount, requireRowCount, subjectOf } from "./delete-things.ts";
-import { parseThingIds, MAX_THING_ID } from "./ids.ts";
+import { isThingId, parseThingIds } from "./ids.ts";
 import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
 import { DeletionObject } from "./deletion.ts";
 import { selectsAny } from "./selection.ts";
@@ -86,34 +86,35 @@ function visibleDeletions(context: AppContext): Prisma.DeletionWhereInput {
   return anySubject ? {} : { deletedBy: subject };
 }
 
-/** A cursor of the trash or deletions lists: [deletedAt, id], as Pothos encodes a compound cursor. */
-function newestFirstCursor(isId: (id: unknown) => boolean) {
-  return (value: unknown) =>
-    Array.isArray(value) &&
-    value.length === 2 &&
-    value[0] instanceof Date &&
-    !Number.isNaN(value[0].getTime()) &&
-    isId(value[1]);
-}
+/** A cursor of the deletions list: [deletedAt, id], as Pothos encodes a compound cursor. */
+const isDeletionCursor = (value: unknown) =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  value[0] instanceof Date &&
+  !Number.isNaN(value[0].getTime()) &&
+  typeof value[1] === "string" &&
+  value[1].length <= 64;
 
-const isThingId = (id: unknown) => typeof id === "number" && Number.isInteger(id) && id >= 1 && id <= MAX_THING_ID;
-const isDeletionId = (id: unknown) => typeof id === "string" && id.length <= 64;
-const NEWEST_FIRST = [{ deletedAt: "desc" }, { id: "desc" }] as const;
+/**
+ * The trash list's order, newest deletion first: deletion ids are UUIDv7 (src/db/uuid-v7.ts), which sort by time,
+ * so the one index on (deletionId, id) serves it, and the Thing id (unique) is the cursor.
+ */
+const NEWEST_DELETION_FIRST = [{ deletionId: "desc" }, { id: "desc" }] as const;
 
 builder.queryFields((t) => ({
   trash: t.prismaConnection({
     type: "TrashedThing",
     authScopes: { scope: "things:delete" },
-    cursor: "deletedAt_id",
+    cursor: "id",
     maxSize: MAX_PAGE_SIZE,
-    extensions: { [CURSOR_VALUE_EXTENSION]: newestFirstCursor(isThingId) },
+    extensions: { [CURSOR_VALUE_EXTENSION]: isThingId },
     description: `The caller's trash (everyone's with things:restore-any), newest deletion first; \`first\`/\`last\` at most ${MAX_PAGE_SIZE}.`,
     resolve: (query, _root, args, context) => {
       requirePageSize(args);
       return context.prisma.trashedThing.findMany({
         ...query,
         where: { deletion: visibleDeletions(context) },
-        orderBy: [...NEWEST_FIRST],
+        orderBy: [...NEWEST_DELETION_FIRST],
       });
     },
     totalCount: (_root, _args, context) =>
@@ -124,14 +125,14 @@ builder.queryFields((t) => ({
     authScopes: { scope: "things:delete" },
     cursor: "deletedAt_id",
     maxSize: MAX_PAGE_SIZE,
-    extensions: { [CURSOR_VALUE_EXTENSION]: newestFirstCursor(isDeletionId) },
+    extensions: { [CURSOR_VALUE_EXTENSION]: isDeletionCursor },
     description: `The caller's undoable deletions (everyone's with things:restore-any), newest first, including those fully restored or purged, until the purge drops them.`,
     resolve: (query, _root, args, context) => {
       requirePageSize(args);
       return context.prisma.deletion.findMany({
         ...query,
         where: visibleDeletions(context),
-        orderBy: [...NEWEST_FIRST],
+        orderBy: [{ deletedAt: "desc" }, { id: "desc" }],
       });
     },
     totalCount: (_root, _args, context) => context.prisma.deletion.count({ where: visibleDeletions(context) }),

@@ -19,7 +19,6 @@ CREATE TABLE "TrashedThing" (
     "id" INTEGER NOT NULL,
     "text" TEXT NOT NULL,
     "deletionId" TEXT NOT NULL,
-    "deletedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "TrashedThing_pkey" PRIMARY KEY ("id")
 );
@@ -34,10 +33,7 @@ CREATE INDEX "Deletion_restorableUntil_idx" ON "Deletion"("restorableUntil");
 CREATE UNIQUE INDEX "Deletion_deletedAt_id_key" ON "Deletion"("deletedAt", "id");
 
 -- CreateIndex
-CREATE INDEX "TrashedThing_deletionId_idx" ON "TrashedThing"("deletionId");
-
--- CreateIndex
-CREATE UNIQUE INDEX "TrashedThing_deletedAt_id_key" ON "TrashedThing"("deletedAt", "id");
+CREATE INDEX "TrashedThing_deletionId_id_idx" ON "TrashedThing"("deletionId", "id");
 
 -- AddForeignKey
 ALTER TABLE "TrashedThing" ADD CONSTRAINT "TrashedThing_deletionId_fkey" FOREIGN KEY ("deletionId") REFERENCES "Deletion"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

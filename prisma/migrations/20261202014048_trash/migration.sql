@@ -17,7 +17,6 @@ CREATE TABLE "TrashedThing" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "text" TEXT NOT NULL,
     "deletionId" TEXT NOT NULL,
-    "deletedAt" DATETIME NOT NULL,
     CONSTRAINT "TrashedThing_deletionId_fkey" FOREIGN KEY ("deletionId") REFERENCES "Deletion" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
@@ -31,7 +30,4 @@ CREATE INDEX "Deletion_restorableUntil_idx" ON "Deletion"("restorableUntil");
 CREATE UNIQUE INDEX "Deletion_deletedAt_id_key" ON "Deletion"("deletedAt", "id");
 
 -- CreateIndex
-CREATE INDEX "TrashedThing_deletionId_idx" ON "TrashedThing"("deletionId");
-
--- CreateIndex
-CREATE UNIQUE INDEX "TrashedThing_deletedAt_id_key" ON "TrashedThing"("deletedAt", "id");
+CREATE INDEX "TrashedThing_deletionId_id_idx" ON "TrashedThing"("deletionId", "id");
