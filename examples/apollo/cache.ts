@@ -1,6 +1,7 @@
 // The Apollo cache for this API. The one policy that matters: a deleted Thing must disappear from every cached
 // list without a refetch.
 import { InMemoryCache, type FieldPolicy, type Reference } from "@apollo/client";
+import { relayStylePagination } from "@apollo/client/utilities";
 
 /** Query.things as Apollo stores it: the connection is not normalised, its edges hold references to Things. */
 export interface StoredThingsConnection {
@@ -19,6 +20,18 @@ const things: FieldPolicy<StoredThingsConnection> = {
   },
 };
 
-export function createThingsCache(): InMemoryCache {
-  return new InMemoryCache({ typePolicies: { Query: { fields: { things } } } });
+export interface ThingsCacheOptions {
+  /**
+   * Merge the pages of `things` (one list per filter and order) and of `trash` that a client fetches with `after`
+   * into one list, for "Load more" (examples/web). Apollo's relayStylePagination also drops edges whose node was
+   * evicted, as the policy above does.
+   */
+  pages?: boolean;
+}
+
+export function createThingsCache({ pages = false }: ThingsCacheOptions = {}): InMemoryCache {
+  const fields: Record<string, FieldPolicy> = pages
+    ? { things: relayStylePagination(["filter", "orderBy"]), trash: relayStylePagination() }
+    : { things };
+  return new InMemoryCache({ typePolicies: { Query: { fields } } });
 }

@@ -70,7 +70,8 @@ function evict(
   cache.gc();
 }
 
-function setCounts(cache: ApolloCache, next: (count: number) => number): void {
+/** Sets `thingCount` and every cached `things.totalCount` to `next(count)`, never below 0. */
+export function setCounts(cache: ApolloCache, next: (count: number) => number): void {
   const clamp = (count: number) => Math.max(0, next(count));
   cache.modify<{ thingCount: number; things: StoredThingsConnection }>({
     id: "ROOT_QUERY",
