@@ -164,4 +164,34 @@ describe.skipIf(!hasChromium)("web example in a browser", () => {
     }
     expect(foreignRequests).toEqual([]);
   });
+
+  it("restores, deletes forever and empties the trash, showing who deleted and when", async () => {
+    const trashRows = page.getByRole("list", { name: "Trashed Things" }).locator("li");
+    const trashBox = (index: number) => trashRows.nth(index).getByRole("checkbox");
+    await page.getByRole("button", { name: "Trash", exact: true }).click();
+    await expect.poll(() => trashRows.count()).toBe(50);
+    expect(await trashRows.first().locator(".detail").textContent()).toMatch(/^deleted .+ by test$/);
+    const texts = await trashRows.locator(".text").allTextContents();
+
+    await trashBox(0).click();
+    await trashBox(1).click();
+    await page.getByRole("button", { name: "Restore", exact: true }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("2 Things restored");
+    const live = (await api.things()).map((thing) => thing.text);
+    expect(live).toEqual(expect.arrayContaining(texts.slice(0, 2)));
+
+    await expect.poll(async () => (await trashRows.locator(".text").allTextContents())[0]).toBe(texts[2]);
+    await trashBox(0).click();
+    await page.getByRole("button", { name: "Delete forever", exact: true }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("1 Thing deleted forever");
+    const trashed = (await api.trashed()).map((thing) => thing.text);
+    expect(trashed).not.toContain(texts[2]);
+    expect([...(await api.things()).map((thing) => thing.text), ...trashed]).not.toContain(texts[2]);
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Empty trash", exact: true }).click();
+    await page.getByText("The trash is empty.").waitFor();
+    expect(await api.trashed()).toEqual([]);
+    expect(await api.things()).toHaveLength(live.length);
+  });
 });

@@ -13,6 +13,7 @@ import { createWebClient, type LiveStatus } from "./client.ts";
 import { describeError } from "./errors.ts";
 import { Inbox } from "./inbox.tsx";
 import { useLiveUpdates } from "./live.ts";
+import { countThings } from "./thing-list.tsx";
 import { Toast, type ToastMessage } from "./toast.tsx";
 import { storedToken, storeToken } from "./token.ts";
 import { Trash } from "./trash.tsx";
@@ -60,7 +61,7 @@ function Page({ client, live, setLive, token, setToken }: PageProps) {
       }
       try {
         const { data } = await client.mutate({ mutation: UndoDeleteDocument, variables: { deletionId } });
-        showInfo(`${data?.undoDelete.restoredCount ?? 0} Things restored`);
+        showInfo(`${countThings(data?.undoDelete.restoredCount ?? 0)} restored`);
       } catch (refused) {
         for (const id of cacheIds) if (id) cache.evict({ id });
         cache.gc();
@@ -75,7 +76,7 @@ function Page({ client, live, setLive, token, setToken }: PageProps) {
       const { deletion } = payload;
       const gone = payload.notFoundIds.length > 0 ? ` (${payload.notFoundIds.length} already gone)` : "";
       if (!deletion) return showInfo(`Nothing deleted${gone}`);
-      const text = `${deletion.count} ${deletion.count === 1 ? "Thing" : "Things"} deleted${gone}`;
+      const text = `${countThings(deletion.count)} deleted${gone}`;
       setToast({ kind: "undo", key: ++toastKey, text, onUndo: () => void undo(deletion.id, things) });
     },
     [showInfo, undo],

@@ -10,7 +10,7 @@ import {
   type TrashedSelectionFragment,
 } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { PageCheckbox, ThingList } from "./thing-list.tsx";
+import { countThings, PageCheckbox, ThingList } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -98,7 +98,7 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
           }}
         />
         <span className="count" aria-live="polite">
-          {selectedCount > 0 ? `${number.format(selectedCount)} selected` : `${number.format(totalCount)} Things`}
+          {selectedCount > 0 ? `${number.format(selectedCount)} selected` : countThings(totalCount)}
         </span>
         <button type="button" className="danger" disabled={selectedCount === 0} onClick={() => void deleteSelected()}>
           Delete
@@ -108,7 +108,7 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
         <p className="banner">
           {matching ? (
             <>
-              All {number.format(totalCount)} Things matching “{textContains}” are selected.{" "}
+              All {countThings(totalCount)} matching “{textContains}” are selected.{" "}
               <button type="button" className="link" onClick={() => setAllMatching(false)}>
                 Select only this page
               </button>

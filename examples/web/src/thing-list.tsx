@@ -3,6 +3,13 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 import type { Selection } from "./use-selection.ts";
 
+const number = new Intl.NumberFormat();
+
+/** "1 Thing", "12,345 Things". */
+export function countThings(count: number): string {
+  return `${number.format(count)} ${count === 1 ? "Thing" : "Things"}`;
+}
+
 export interface Row {
   id: string;
   text: string;

@@ -3,7 +3,7 @@ import { useApolloClient, useQuery } from "@apollo/client/react";
 import { useMemo, useState } from "react";
 import { EmptyTrashDocument, PurgeThingsDocument, RestoreThingsDocument, TrashDocument } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { PageCheckbox, ThingList, type Row } from "./thing-list.tsx";
+import { countThings, PageCheckbox, ThingList, type Row } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -52,18 +52,18 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
   const restore = (ids: string[]) =>
     client
       .mutate({ mutation: RestoreThingsDocument, variables: { ids } })
-      .then(({ data }) => `${data?.restoreThings.restoredCount ?? 0} Things restored`);
+      .then(({ data }) => `${countThings(data?.restoreThings.restoredCount ?? 0)} restored`);
   const purge = (ids: string[]) =>
     client
       .mutate({ mutation: PurgeThingsDocument, variables: { ids } })
-      .then(({ data }) => `${data?.purgeThings.purgedCount ?? 0} Things deleted forever`);
+      .then(({ data }) => `${countThings(data?.purgeThings.purgedCount ?? 0)} deleted forever`);
 
   async function emptyTrash() {
-    if (!window.confirm(`Delete all ${totalCount} Things in the trash forever?`)) return;
+    if (!window.confirm(`Delete all ${countThings(totalCount)} in the trash forever?`)) return;
     try {
       // The shown count: if the trash changed meanwhile, the server refuses (COUNT_MISMATCH) rather than guess.
       const { data } = await client.mutate({ mutation: EmptyTrashDocument, variables: { expectedCount: totalCount } });
-      onDone(`${data?.emptyTrash.purgedCount ?? 0} Things deleted forever`);
+      onDone(`${countThings(data?.emptyTrash.purgedCount ?? 0)} deleted forever`);
     } catch (refused) {
       onError(describeError(refused));
     }
@@ -75,7 +75,7 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
       <div className="toolbar">
         <PageCheckbox selection={selection} count={ids.length} />
         <span className="count" aria-live="polite">
-          {none ? `${totalCount} in the trash` : `${selection.ids.length} selected`}
+          {none ? `${countThings(totalCount)} in the trash` : `${selection.ids.length} selected`}
         </span>
         <button type="button" disabled={none} onClick={() => void act(restore)}>
           Restore
