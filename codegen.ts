@@ -1,6 +1,7 @@
 // graphql-codegen: the committed printed schema (schema.graphql, sorted so diffs show real API changes), typed
-// documents for the operations the tests send, and typed documents for the Apollo example client (a separate
-// output, so the example can be copied with its own gql/ folder). `npm run codegen:check` fails when any is stale.
+// documents for the operations the tests send, and typed documents for the Apollo example client and for the web
+// example (separate outputs, so each example can be copied with its own gql/ folder). `npm run codegen:check` fails
+// when any is stale.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
@@ -19,6 +20,12 @@ const config: CodegenConfig = {
     },
     "./examples/apollo/gql/": {
       documents: ["examples/apollo/**/*.graphql"],
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
+    },
+    "./examples/web/gql/": {
+      documents: ["examples/web/**/*.graphql"],
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },

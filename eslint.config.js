@@ -7,7 +7,16 @@ import tseslint from "typescript-eslint";
 export default defineConfig(
   {
     // Generated code (Prisma clients, codegen documents) and outputs nobody edits by hand.
-    ignores: ["src/generated/", "test/gql/", "examples/*/gql/", "dist/", "node_modules/", "bench/results/", "data/"],
+    ignores: [
+      "src/generated/",
+      "test/gql/",
+      "examples/*/gql/",
+      "dist/",
+      "examples/*/dist/",
+      "node_modules/",
+      "bench/results/",
+      "data/",
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

@@ -36,6 +36,7 @@ describe("authentication at start", () => {
       "things:delete",
       "things:delete-all",
       "things:read",
+      "things:restore-any",
       "things:write",
     ]);
   });

@@ -2,6 +2,7 @@
 // without a refetch, and a restored one must be put back where it belongs, which needs each list's arguments.
 import { InMemoryCache, type ApolloCache, type FieldPolicy, type Reference } from "@apollo/client";
 import type { KeyArgsFunction } from "@apollo/client/cache";
+import { relayStylePagination } from "@apollo/client/utilities";
 import { ThingFieldsFragmentDoc, type ThingFieldsFragment, type ThingFilter, type ThingOrder } from "./gql/graphql.ts";
 
 /** Query.things as Apollo stores it: the connection is not normalised, its edges hold references to Things. */
@@ -80,6 +81,18 @@ const things: FieldPolicy<StoredThingsConnection> = {
   },
 };
 
-export function createThingsCache(): InMemoryCache {
-  return new InMemoryCache({ typePolicies: { Query: { fields: { things, thingCount: { keyArgs } } } } });
+export interface ThingsCacheOptions {
+  /**
+   * Merge the pages of `things` (one list per filter and order) and of `trash` that a client fetches with `after`
+   * into one list, for "Load more" (examples/web). Apollo's relayStylePagination also drops edges whose node was
+   * evicted, as the policy above does.
+   */
+  pages?: boolean;
+}
+
+export function createThingsCache({ pages = false }: ThingsCacheOptions = {}): InMemoryCache {
+  const fields: Record<string, FieldPolicy> = pages
+    ? { things: relayStylePagination(["filter", "orderBy"]), trash: relayStylePagination(), thingCount: { keyArgs } }
+    : { things, thingCount: { keyArgs } };
+  return new InMemoryCache({ typePolicies: { Query: { fields } } });
 }

@@ -3,7 +3,7 @@
 import { ApolloClient, ApolloLink, HttpLink } from "@apollo/client";
 import { OperationTypeNode } from "graphql";
 import { createClient, type ClientOptions } from "graphql-sse";
-import { createThingsCache } from "./cache.ts";
+import { createThingsCache, type ThingsCacheOptions } from "./cache.ts";
 import { SseLink } from "./sse-link.ts";
 
 export interface ThingsClientOptions {
@@ -15,13 +15,18 @@ export interface ThingsClientOptions {
   fetch?: typeof globalThis.fetch;
   /** graphql-sse settings, e.g. `on: { connected }` to know when a subscription is live. */
   sse?: Omit<ClientOptions<false>, "url" | "singleConnection">;
+  /** Cache settings, e.g. `{ pages: true }` for a list with "Load more". */
+  cache?: ThingsCacheOptions;
 }
 
-export function createThingsClient({ url, token, fetch, sse }: ThingsClientOptions): ApolloClient {
+export function createThingsClient({ url, token, fetch, sse, cache }: ThingsClientOptions): ApolloClient {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const subscriptions = new SseLink(createClient({ ...sse, url, headers, singleConnection: false }));
   const http = new HttpLink({ uri: url, fetch, headers });
   const isSubscription = (operation: ApolloLink.Operation) =>
     operation.operationType === OperationTypeNode.SUBSCRIPTION;
-  return new ApolloClient({ cache: createThingsCache(), link: ApolloLink.split(isSubscription, subscriptions, http) });
+  return new ApolloClient({
+    cache: createThingsCache(cache),
+    link: ApolloLink.split(isSubscription, subscriptions, http),
+  });
 }

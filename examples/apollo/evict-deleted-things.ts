@@ -91,7 +91,11 @@ function evict(
   cache.gc();
 }
 
-function setCounts(cache: ApolloCache, next: NextCount): void {
+/**
+ * Sets `thingCount` and every cached `things.totalCount` to `next(count, filter)`, never below 0; undefined evicts
+ * that count, so it is refetched.
+ */
+export function setCounts(cache: ApolloCache, next: NextCount): void {
   cache.modify<{ thingCount: number; things: StoredThingsConnection }>({
     id: "ROOT_QUERY",
     fields: {
