@@ -10,7 +10,7 @@ import {
   type TrashedSelectionFragment,
 } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { countThings, PageCheckbox, ThingList } from "./thing-list.tsx";
+import { countThings, PageCheckbox, PagedThingList, type PageState } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -81,6 +81,13 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
   }
 
   const selectedCount = matching ? totalCount : selection.ids.length;
+  const page: PageState = {
+    loaded: connection !== undefined,
+    loading,
+    error,
+    hasNextPage: connection?.pageInfo.hasNextPage ?? false,
+    loadMore: () => void fetchMore({ variables: { after: connection?.pageInfo.endCursor } }),
+  };
   return (
     <section className="view" aria-label="Inbox">
       <div className="toolbar">
@@ -123,22 +130,14 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
           )}
         </p>
       )}
-      {error && !connection && <p className="state error">{describeError(error)}</p>}
-      {!connection && loading && <p className="state">Loading…</p>}
-      {connection && things.length === 0 && (
-        <p className="state">{textContains ? `No Things contain “${textContains}”.` : "No Things. All clear."}</p>
-      )}
-      <ThingList label="Things" rows={things} selection={selection} onDelete={() => void deleteSelected()} />
-      {connection?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          className="more"
-          disabled={loading}
-          onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}
-        >
-          {loading ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <PagedThingList
+        label="Things"
+        rows={things}
+        selection={selection}
+        onDelete={() => void deleteSelected()}
+        page={page}
+        empty={textContains ? `No Things contain “${textContains}”.` : "No Things. All clear."}
+      />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { useApolloClient, useQuery } from "@apollo/client/react";
 import { useMemo, useState } from "react";
 import { EmptyTrashDocument, PurgeThingsDocument, RestoreThingsDocument, TrashDocument } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { countThings, PageCheckbox, ThingList, type Row } from "./thing-list.tsx";
+import { countThings, PageCheckbox, PagedThingList, type PageState, type Row } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -70,6 +70,13 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
   }
 
   const none = selection.ids.length === 0;
+  const page: PageState = {
+    loaded: connection !== undefined,
+    loading,
+    error,
+    hasNextPage: connection?.pageInfo.hasNextPage ?? false,
+    loadMore: () => void fetchMore({ variables: { after: connection?.pageInfo.endCursor } }),
+  };
   return (
     <section className="view" aria-label="Trash">
       <div className="toolbar">
@@ -87,20 +94,14 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
           Empty trash
         </button>
       </div>
-      {error && !connection && <p className="state error">{describeError(error)}</p>}
-      {!connection && loading && <p className="state">Loading…</p>}
-      {connection && rows.length === 0 && <p className="state">The trash is empty.</p>}
-      <ThingList label="Trashed Things" rows={rows} selection={selection} onDelete={() => void act(purge)} />
-      {connection?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          className="more"
-          disabled={loading}
-          onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}
-        >
-          {loading ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <PagedThingList
+        label="Trashed Things"
+        rows={rows}
+        selection={selection}
+        onDelete={() => void act(purge)}
+        page={page}
+        empty="The trash is empty."
+      />
     </section>
   );
 }
