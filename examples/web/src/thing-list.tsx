@@ -92,6 +92,24 @@ export interface PageState {
   loadMore: () => void;
 }
 
+/** The PageState of a connection query (`things`, `trash`): its result and how to fetch the page after it. */
+export function pageState(
+  connection: { pageInfo: { hasNextPage: boolean; endCursor?: string | null } } | undefined,
+  query: {
+    loading: boolean;
+    error?: unknown;
+    fetchMore: (options: { variables: { after?: string | null } }) => unknown;
+  },
+): PageState {
+  return {
+    loaded: connection !== undefined,
+    loading: query.loading,
+    error: query.error,
+    hasNextPage: connection?.pageInfo.hasNextPage ?? false,
+    loadMore: () => void query.fetchMore({ variables: { after: connection?.pageInfo.endCursor } }),
+  };
+}
+
 export interface PagedThingListProps extends ThingListProps {
   page: PageState;
   /** Shown when a page arrived and holds no rows. */

@@ -3,7 +3,7 @@ import { useApolloClient, useQuery } from "@apollo/client/react";
 import { useMemo, useState } from "react";
 import { EmptyTrashDocument, PurgeThingsDocument, RestoreThingsDocument, TrashDocument } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { countThings, PageCheckbox, PagedThingList, type PageState, type Row } from "./thing-list.tsx";
+import { countThings, PageCheckbox, PagedThingList, pageState, type Row } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -11,10 +11,11 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle
 
 export function Trash({ onDone, onError }: { onDone: (text: string) => void; onError: (text: string) => void }) {
   const client = useApolloClient();
-  const { data, previousData, loading, error, fetchMore } = useQuery(TrashDocument, {
+  const query = useQuery(TrashDocument, {
     variables: { first: pageSize },
     notifyOnNetworkStatusChange: true,
   });
+  const { data, previousData } = query;
   const connection = (data ?? previousData)?.trash;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo<Row[]>(
@@ -70,13 +71,7 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
   }
 
   const none = selection.ids.length === 0;
-  const page: PageState = {
-    loaded: connection !== undefined,
-    loading,
-    error,
-    hasNextPage: connection?.pageInfo.hasNextPage ?? false,
-    loadMore: () => void fetchMore({ variables: { after: connection?.pageInfo.endCursor } }),
-  };
+  const page = pageState(connection, query);
   return (
     <section className="view" aria-label="Trash">
       <div className="toolbar">
