@@ -21,6 +21,11 @@ export interface ThingsChange {
   kind: ThingsChangeKind;
   /** Exactly the changed rows, or null when the call did not learn which they were. */
   ids: readonly number[] | null;
+  /**
+   * The distinct ids a count-only call (ids null) asked for: they are exactly the changed rows when every one of
+   * them changed (count equals their number), and say nothing otherwise.
+   */
+  requestedIds?: readonly number[];
   /** Rows this call changed; 0 publishes nothing. */
   count: number;
   /** The call changed every row: deleteAllThings (DELETED, TRASHED) or emptying the whole trash (PURGED). */
@@ -120,9 +125,10 @@ const serializer = {
 
 /** The event every subscriber shares: `ids` only when they are exactly the changed rows and not more than maxIds. */
 function thingsChangedEvent(
-  { kind, ids: changedIds, count, allThings }: ThingsChange,
+  { kind, ids: readIds, requestedIds, count, allThings }: ThingsChange,
   maxIds: number,
 ): ThingsChangedEvent {
+  const changedIds = readIds ?? (requestedIds?.length === count ? requestedIds : null);
   const ids = !allThings && changedIds !== null && changedIds.length <= maxIds ? [...changedIds] : null;
   return { kind, ids: ids ?? [], count, allThings, truncated: ids === null, at: new Date() };
 }

@@ -1,33 +1,21 @@
 // GraphiQL in a real browser: Debian's Chromium, driven by playwright-core, against a server on a loopback port.
 // Every request to another host is refused, so the test also proves the page works offline.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium, type BrowserContext, type Page, type Request as PlaywrightRequest } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumLaunchOptions, hasChromium, requireChromium } from "./support/chromium.ts";
 import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "./support/server.ts";
 
-const chromiumPath = "/usr/bin/chromium";
-const hasChromium = existsSync(chromiumPath);
 const artifacts = join(import.meta.dirname, "artifacts");
 const screenshot = join(artifacts, "graphiql.png");
 // The README's picture, rewritten only on request so an ordinary test run leaves the work tree clean.
 const readmeScreenshot = join(import.meta.dirname, "..", "docs", "graphiql.png");
 
-if (!hasChromium) {
-  if (process.env.CI === "true") {
-    // CI installs Chromium (.ci/run); a silent skip there would hide a broken install step.
-    describe("GraphiQL in a browser", () => {
-      it(`needs ${chromiumPath} under CI=true`, () => {
-        throw new Error(`${chromiumPath} is missing: install it with apt-get install chromium`);
-      });
-    });
-  } else {
-    console.warn(`SKIPPED: GraphiQL browser test, ${chromiumPath} is missing (apt-get install chromium)`);
-  }
-}
+requireChromium("GraphiQL in a browser");
 
 describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
   let server: HttpTestServer;
@@ -43,15 +31,7 @@ describe.skipIf(!hasChromium)("GraphiQL in a browser", () => {
     // A fresh profile: GraphiQL keeps its tabs in localStorage, and only a first visit shows the default document.
     userDataDir = mkdtempSync(join(tmpdir(), "things-chromium-"));
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
+      ...chromiumLaunchOptions,
       viewport: { width: 1280, height: 800 },
     });
     await context.route(
@@ -259,7 +239,7 @@ describe.skipIf(!hasChromium)("GraphiQL from a page of another origin", () => {
     });
     await new Promise<void>((resolve) => foreign.listen(0, "127.0.0.1", resolve));
     foreignOrigin = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     closeBrowser = () => browser.close();
     page = await browser.newPage();
     await page.goto(foreignOrigin);

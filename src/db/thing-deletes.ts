@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { auditStatement, type AuditRow } from "./audit.ts";
 import type { SqlDialect } from "./dialect.ts";
+import { emptyExactly } from "./empty-exactly.ts";
 import { CountMismatchError, TooManyRowsError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
 import { countWhere, EVERYTHING, ID, THING, thingFilterSql, type ThingFilter } from "./thing-filter.ts";
@@ -139,20 +140,16 @@ export class ThingDeletes {
         if (moved.count !== expectedCount) throw mismatch(moved.count);
         return { ...outcome, deletedCount: moved.count, deletedIds: moved.ids, deletionId: moved.deletionId };
       }
-      let ids: number[] | null = null;
-      let deletedCount = 0;
-      if (dryRun || wantIds) {
-        ids = ascending((await this.selectIds(tx, EVERYTHING)).map((row) => row.id));
-        if (ids.length !== expectedCount) throw mismatch(ids.length);
-        if (!dryRun) deletedCount = await tx.$executeRaw`DELETE FROM ${THING}`;
-      } else {
-        // Delete first, check after: the row count the DELETE reports is the count before it, and a mismatch rolls
-        // the transaction back. That saves a COUNT(*) scan, which costs more than the truncating DELETE itself.
-        deletedCount = await tx.$executeRaw`DELETE FROM ${THING}`;
-        if (deletedCount !== expectedCount) throw mismatch(deletedCount);
-      }
+      const emptied = await emptyExactly(tx, {
+        table: THING,
+        expectedCount,
+        mismatch,
+        selectIds: () => this.selectIds(tx, EVERYTHING),
+        dryRun,
+        wantIds,
+      });
       await auditStatement(tx, audit);
-      return { ...outcome, deletedCount, deletedIds: ids };
+      return { ...outcome, deletedCount: emptied.count, deletedIds: emptied.ids };
     });
   }
 

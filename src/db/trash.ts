@@ -6,6 +6,7 @@
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import { auditStatement, type AuditRow } from "./audit.ts";
 import type { SqlDialect } from "./dialect.ts";
+import { emptyExactly } from "./empty-exactly.ts";
 import { CountMismatchError, DeletionNotFoundError, NotYourDeletionError, UndoExpiredError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
 import { LARGE_WRITE_TIMEOUT_MS, serializable } from "./transactions.ts";
@@ -184,18 +185,16 @@ export class ThingTrash {
   ): Promise<PurgeOutcome> {
     const mismatch = (actualCount: number) => new CountMismatchError(actualCount, expectedCount, "trash");
     return serializable(this.prisma, async (tx) => {
-      let ids: number[] | null = null;
-      let purgedCount = 0;
-      if (dryRun || wantIds) {
-        ids = ascending((await tx.$queryRaw<IdRow[]>`SELECT "id" FROM ${TRASH}`).map((row) => row.id));
-        if (ids.length !== expectedCount) throw mismatch(ids.length);
-        if (!dryRun) purgedCount = await tx.$executeRaw`DELETE FROM ${TRASH}`;
-      } else {
-        purgedCount = await tx.$executeRaw`DELETE FROM ${TRASH}`;
-        if (purgedCount !== expectedCount) throw mismatch(purgedCount);
-      }
+      const emptied = await emptyExactly(tx, {
+        table: TRASH,
+        expectedCount,
+        mismatch,
+        selectIds: () => tx.$queryRaw<IdRow[]>`SELECT "id" FROM ${TRASH}`,
+        dryRun,
+        wantIds,
+      });
       await auditStatement(tx, { subject, operation: "emptyTrash", idCount: expectedCount, dryRun });
-      return { purgedCount, purgedIds: ids, notPurgedIds: [], dryRun, allThings: true };
+      return { purgedCount: emptied.count, purgedIds: emptied.ids, notPurgedIds: [], dryRun, allThings: true };
     });
   }
 

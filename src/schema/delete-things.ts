@@ -12,17 +12,10 @@ import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
 import { parseThingIds } from "./ids.ts";
 import { DeletionObject } from "./deletion.ts";
-import { selectsAny } from "./selection.ts";
+import { selectedIds, selectsAny } from "./selection.ts";
 import { parseFilterFields, type ThingFilterArgs } from "./thing-filter.ts";
 
 const ID_FIELDS = ["deletedIds", "notFoundIds"] as const;
-
-function computedIds(outcome: DeleteOutcome, field: (typeof ID_FIELDS)[number]): number[] {
-  const ids = outcome[field];
-  // The mutation computes ids whenever the selection contains this field; reaching this is a bug, so it stays masked.
-  if (ids === null) throw new Error(`${field} was selected but not computed`);
-  return ids;
-}
 
 const DeleteThingsPayload = builder.objectRef<DeleteOutcome>("DeleteThingsPayload").implement({
   description: "What a delete call removed, or would remove in a dry run.",
@@ -30,11 +23,11 @@ const DeleteThingsPayload = builder.objectRef<DeleteOutcome>("DeleteThingsPayloa
     deletedCount: t.exposeInt("deletedCount", { description: "Rows removed by this call (0 for a dry run)." }),
     deletedIds: t.idList({
       description: "Exactly the rows this call removed (in a dry run: would remove), ascending.",
-      resolve: (outcome) => computedIds(outcome, "deletedIds"),
+      resolve: (outcome) => selectedIds(outcome.deletedIds, "deletedIds"),
     }),
     notFoundIds: t.idList({
       description: "Requested ids that did not exist, ascending (deleteThings only; [] otherwise).",
-      resolve: (outcome) => computedIds(outcome, "notFoundIds"),
+      resolve: (outcome) => selectedIds(outcome.notFoundIds, "notFoundIds"),
     }),
     dryRun: t.exposeBoolean("dryRun", { description: "True when nothing was deleted because dryRun was asked." }),
     // A plain field, not prismaField: most payloads have no deletion, and a prismaField must spend its query.
@@ -63,16 +56,16 @@ const ThingWhere = builder.inputType("ThingWhere", {
   }),
 });
 
-/**
- * `ids` are the distinct ids the call asked for. When the call did not read which rows it removed (the count-only
- * deleteMany), they are exactly the removed rows only if every one of them was removed; otherwise the event says
- * it does not know (src/events.ts: `truncated`).
- */
-function publishDeleted(context: AppContext, ids: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
-  if (!outcome.dryRun && outcome.deletedCount > 0) {
-    const removedIds = outcome.deletedIds ?? (outcome.deletedCount === ids.length ? ids : null);
-    const kind = outcome.deletionId === null ? "DELETED" : "TRASHED";
-    context.events.publish({ kind, ids: removedIds, count: outcome.deletedCount, allThings: outcome.allThings });
+/** `requestedIds` are the distinct ids the call asked for, which a count-only delete's event may list (src/events.ts). */
+function publishDeleted(context: AppContext, requestedIds: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
+  if (!outcome.dryRun) {
+    context.events.publish({
+      kind: outcome.deletionId === null ? "DELETED" : "TRASHED",
+      ids: outcome.deletedIds,
+      requestedIds,
+      count: outcome.deletedCount,
+      allThings: outcome.allThings,
+    });
   }
   return outcome;
 }

@@ -16,3 +16,12 @@ export function selectsAny(info: GraphQLResolveInfo, names: readonly string[]): 
     }) ?? false;
   return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
+
+/**
+ * An id list a resolver computes whenever the selection contains its field (see selectsAny), so null here is a bug:
+ * thrown as an unexpected error, which stays masked.
+ */
+export function selectedIds(ids: number[] | null, field: string): number[] {
+  if (ids === null) throw new Error(`${field} was selected but not computed`);
+  return ids;
+}

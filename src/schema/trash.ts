@@ -13,7 +13,7 @@ import { distinctIdCount, requireRowCount, subjectOf } from "./delete-things.ts"
 import { isThingId, parseThingIds } from "./ids.ts";
 import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
 import { DeletionObject } from "./deletion.ts";
-import { selectsAny } from "./selection.ts";
+import { selectedIds, selectsAny } from "./selection.ts";
 import { MAX_PAGE_SIZE, requirePageSize } from "./thing.ts";
 
 builder.prismaObject("TrashedThing", {
@@ -28,24 +28,18 @@ builder.prismaObject("TrashedThing", {
 const RESTORE_ID_FIELDS = ["restoredIds", "notRestoredIds"] as const;
 const PURGE_ID_FIELDS = ["purgedIds", "notPurgedIds"] as const;
 
-/** The mutation computes ids whenever the selection contains one of these fields; reaching this is a bug (masked). */
-function computed(ids: number[] | null, field: string): number[] {
-  if (ids === null) throw new Error(`${field} was selected but not computed`);
-  return ids;
-}
-
 const RestoreThingsPayload = builder.objectRef<RestoreOutcome>("RestoreThingsPayload").implement({
   description: "What a restore (undoDelete, restoreThings) brought back from the trash.",
   fields: (t) => ({
     restoredCount: t.exposeInt("restoredCount", { description: "Rows now live again." }),
     restoredIds: t.idList({
       description: "Exactly the rows this call restored, ascending, with the ids and texts they had.",
-      resolve: (outcome) => computed(outcome.restoredIds, "restoredIds"),
+      resolve: (outcome) => selectedIds(outcome.restoredIds, "restoredIds"),
     }),
     notRestoredIds: t.idList({
       description:
         "Asked-for ids (undoDelete: the deletion's ids) not restored: unknown, no longer in the trash, expired, or another subject's.",
-      resolve: (outcome) => computed(outcome.notRestoredIds, "notRestoredIds"),
+      resolve: (outcome) => selectedIds(outcome.notRestoredIds, "notRestoredIds"),
     }),
     query: t.field({
       type: QueryRoot,
@@ -61,11 +55,11 @@ const PurgeThingsPayload = builder.objectRef<PurgeOutcome>("PurgeThingsPayload")
     purgedCount: t.exposeInt("purgedCount", { description: "Rows removed for good (0 for a dry run)." }),
     purgedIds: t.idList({
       description: "Exactly the rows this call purged (in a dry run: would purge), ascending.",
-      resolve: (outcome) => computed(outcome.purgedIds, "purgedIds"),
+      resolve: (outcome) => selectedIds(outcome.purgedIds, "purgedIds"),
     }),
     notPurgedIds: t.idList({
       description: "Asked-for ids not purged: not in the trash, or another subject's (purgeThings; [] for emptyTrash).",
-      resolve: (outcome) => computed(outcome.notPurgedIds, "notPurgedIds"),
+      resolve: (outcome) => selectedIds(outcome.notPurgedIds, "notPurgedIds"),
     }),
     dryRun: t.exposeBoolean("dryRun"),
     query: t.field({
@@ -159,11 +153,16 @@ function publishRestored(context: AppContext, outcome: RestoreOutcome): RestoreO
   return outcome;
 }
 
-/** One PURGED event after a purge that removed something; a count-only purge knows its ids only if it got them all. */
-function publishPurged(context: AppContext, requested: readonly number[], outcome: PurgeOutcome): PurgeOutcome {
+/** One PURGED event after a purge that removed something; `requestedIds` as for deletes (src/events.ts). */
+function publishPurged(context: AppContext, requestedIds: readonly number[], outcome: PurgeOutcome): PurgeOutcome {
   if (outcome.dryRun) return outcome;
-  const ids = outcome.purgedIds ?? (outcome.purgedCount === requested.length ? requested : null);
-  context.events.publish({ kind: "PURGED", ids, count: outcome.purgedCount, allThings: outcome.allThings });
+  context.events.publish({
+    kind: "PURGED",
+    ids: outcome.purgedIds,
+    requestedIds,
+    count: outcome.purgedCount,
+    allThings: outcome.allThings,
+  });
   return outcome;
 }
 

@@ -1,33 +1,22 @@
 // The web example (examples/web) in a real browser: Debian's Chromium through playwright-core, the page served by
 // Vite's dev server whose proxy points at a real API on a loopback port and adds the test key, as it adds the
 // development key in `npm run example:web`. Every request to another host is refused: nothing is fetched from a CDN.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webConfig } from "../../examples/web/web-config.ts";
+import { chromiumLaunchOptions, hasChromium, requireChromium } from "../support/chromium.ts";
 import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
 
-const chromiumPath = "/usr/bin/chromium";
 // expect.poll's default of 1 s is a speed check on a loaded machine; this is only a hang guard.
 const eventually = { timeout: 20_000 };
 // The behaviour under test for a second tab is "within a few seconds" (an event over SSE through the proxy).
 const seconds = { timeout: 10_000 };
-const hasChromium = existsSync(chromiumPath);
 
-if (!hasChromium) {
-  if (process.env.CI === "true") {
-    describe("web example in a browser", () => {
-      it(`needs ${chromiumPath} under CI=true`, () => {
-        throw new Error(`${chromiumPath} is missing: install it with apt-get install chromium`);
-      });
-    });
-  } else {
-    console.warn(`SKIPPED: web example browser test, ${chromiumPath} is missing (apt-get install chromium)`);
-  }
-}
+requireChromium("web example in a browser");
 
 describe.skipIf(!hasChromium)("web example in a browser", () => {
   let api: HttpTestServer;
@@ -79,17 +68,7 @@ describe.skipIf(!hasChromium)("web example in a browser", () => {
     });
     await vite.listen();
     pageUrl = vite.resolvedUrls?.local[0] ?? "";
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions);
     const texts = Array.from({ length: 30 }, (_, index) => `thing ${index + 1}`);
     seeded = (await api.seed(texts)).map((id, index) => ({ id, text: texts[index]! }));
     ({ page } = await openPage());

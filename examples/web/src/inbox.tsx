@@ -10,7 +10,7 @@ import {
   type TrashedSelectionFragment,
 } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { countThings, PageCheckbox, ThingList } from "./thing-list.tsx";
+import { countThings, PageCheckbox, PagedThingList, pageState } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -27,10 +27,11 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
   const [filterText, setFilterText] = useState("");
   const textContains = useDeferredValue(filterText.trim());
   const filter = textContains ? { textContains } : undefined;
-  const { data, previousData, loading, error, fetchMore } = useQuery(InboxDocument, {
+  const query = useQuery(InboxDocument, {
     variables: { first: pageSize, filter },
     notifyOnNetworkStatusChange: true,
   });
+  const { data, previousData } = query;
   const connection = (data ?? previousData)?.things;
   // Rows being deleted leave the screen at once, and come back if the server refuses.
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
@@ -81,6 +82,7 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
   }
 
   const selectedCount = matching ? totalCount : selection.ids.length;
+  const page = pageState(connection, query);
   return (
     <section className="view" aria-label="Inbox">
       <div className="toolbar">
@@ -123,22 +125,14 @@ export function Inbox({ onDeleted, onError }: InboxProps) {
           )}
         </p>
       )}
-      {error && !connection && <p className="state error">{describeError(error)}</p>}
-      {!connection && loading && <p className="state">Loading…</p>}
-      {connection && things.length === 0 && (
-        <p className="state">{textContains ? `No Things contain “${textContains}”.` : "No Things. All clear."}</p>
-      )}
-      <ThingList label="Things" rows={things} selection={selection} onDelete={() => void deleteSelected()} />
-      {connection?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          className="more"
-          disabled={loading}
-          onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}
-        >
-          {loading ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <PagedThingList
+        label="Things"
+        rows={things}
+        selection={selection}
+        onDelete={() => void deleteSelected()}
+        page={page}
+        empty={textContains ? `No Things contain “${textContains}”.` : "No Things. All clear."}
+      />
     </section>
   );
 }

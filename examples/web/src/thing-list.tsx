@@ -1,6 +1,7 @@
 // A list of rows with a checkbox each, and the keyboard of a mail client: Space toggles the focused row (the
 // checkbox's own behaviour), ↑/↓ (or k/j) move between rows, Delete or # deletes the selection.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { describeError } from "./errors.ts";
 import type { Selection } from "./use-selection.ts";
 
 const number = new Intl.NumberFormat();
@@ -78,5 +79,56 @@ export function PageCheckbox({ selection, count }: { selection: Selection; count
       disabled={count === 0}
       onChange={() => selection.setAll(!all)}
     />
+  );
+}
+
+/** Where a paged list stands: what its last query returned and how to get the next page. */
+export interface PageState {
+  /** A page has arrived (this one or the previous, while the next loads). */
+  loaded: boolean;
+  loading: boolean;
+  error: unknown;
+  hasNextPage: boolean;
+  loadMore: () => void;
+}
+
+/** The PageState of a connection query (`things`, `trash`): its result and how to fetch the page after it. */
+export function pageState(
+  connection: { pageInfo: { hasNextPage: boolean; endCursor?: string | null } } | undefined,
+  query: {
+    loading: boolean;
+    error?: unknown;
+    fetchMore: (options: { variables: { after?: string | null } }) => unknown;
+  },
+): PageState {
+  return {
+    loaded: connection !== undefined,
+    loading: query.loading,
+    error: query.error,
+    hasNextPage: connection?.pageInfo.hasNextPage ?? false,
+    loadMore: () => void query.fetchMore({ variables: { after: connection?.pageInfo.endCursor } }),
+  };
+}
+
+export interface PagedThingListProps extends ThingListProps {
+  page: PageState;
+  /** Shown when a page arrived and holds no rows. */
+  empty: string;
+}
+
+/** ThingList with what surrounds it on every page: the first load, its error, the empty list and "Load more". */
+export function PagedThingList({ page, empty, ...list }: PagedThingListProps) {
+  return (
+    <>
+      {Boolean(page.error) && !page.loaded && <p className="state error">{describeError(page.error)}</p>}
+      {!page.loaded && page.loading && <p className="state">Loading…</p>}
+      {page.loaded && list.rows.length === 0 && <p className="state">{empty}</p>}
+      <ThingList {...list} />
+      {page.hasNextPage && (
+        <button type="button" className="more" disabled={page.loading} onClick={page.loadMore}>
+          {page.loading ? "Loading…" : "Load more"}
+        </button>
+      )}
+    </>
   );
 }

@@ -3,7 +3,7 @@ import { useApolloClient, useQuery } from "@apollo/client/react";
 import { useMemo, useState } from "react";
 import { EmptyTrashDocument, PurgeThingsDocument, RestoreThingsDocument, TrashDocument } from "../gql/graphql.ts";
 import { describeError } from "./errors.ts";
-import { countThings, PageCheckbox, ThingList, type Row } from "./thing-list.tsx";
+import { countThings, PageCheckbox, PagedThingList, pageState, type Row } from "./thing-list.tsx";
 import { useSelection } from "./use-selection.ts";
 
 const pageSize = 50;
@@ -11,10 +11,11 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle
 
 export function Trash({ onDone, onError }: { onDone: (text: string) => void; onError: (text: string) => void }) {
   const client = useApolloClient();
-  const { data, previousData, loading, error, fetchMore } = useQuery(TrashDocument, {
+  const query = useQuery(TrashDocument, {
     variables: { first: pageSize },
     notifyOnNetworkStatusChange: true,
   });
+  const { data, previousData } = query;
   const connection = (data ?? previousData)?.trash;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo<Row[]>(
@@ -70,6 +71,7 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
   }
 
   const none = selection.ids.length === 0;
+  const page = pageState(connection, query);
   return (
     <section className="view" aria-label="Trash">
       <div className="toolbar">
@@ -87,20 +89,14 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
           Empty trash
         </button>
       </div>
-      {error && !connection && <p className="state error">{describeError(error)}</p>}
-      {!connection && loading && <p className="state">Loading…</p>}
-      {connection && rows.length === 0 && <p className="state">The trash is empty.</p>}
-      <ThingList label="Trashed Things" rows={rows} selection={selection} onDelete={() => void act(purge)} />
-      {connection?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          className="more"
-          disabled={loading}
-          onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}
-        >
-          {loading ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <PagedThingList
+        label="Trashed Things"
+        rows={rows}
+        selection={selection}
+        onDelete={() => void act(purge)}
+        page={page}
+        empty="The trash is empty."
+      />
     </section>
   );
 }
