@@ -171,14 +171,18 @@ interface OtlpTraces {
   }[];
 }
 
-/** A stand-in OpenTelemetry collector: accepts POST /v1/traces and keeps what it received. */
-async function startCollector(): Promise<{ endpoint: string; received: OtlpTraces[]; close(): Promise<void> }> {
+/**
+ * A stand-in OpenTelemetry collector: accepts POST /v1/traces and keeps what it received. One that does not answer
+ * reads each request and never responds, as a collector behind a stalled network path would.
+ */
+async function startCollector({ answers = true } = {}) {
   const received: OtlpTraces[] = [];
   const collector = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
       if (request.url === "/v1/traces") received.push(JSON.parse(body) as OtlpTraces);
+      if (!answers) return;
       response.writeHead(request.url === "/v1/traces" ? 200 : 404, { "content-type": "application/json" }).end("{}");
     });
   });
@@ -187,7 +191,10 @@ async function startCollector(): Promise<{ endpoint: string; received: OtlpTrace
   return {
     endpoint: `http://127.0.0.1:${port}`,
     received,
-    close: () => new Promise((resolve) => collector.close(() => resolve())),
+    close: () => {
+      collector.closeAllConnections();
+      return new Promise<void>((resolve) => collector.close(() => resolve()));
+    },
   };
 }
 
@@ -247,6 +254,27 @@ describe(`a server process (${testProvider})`, () => {
         value: { stringValue: "things-api" },
       });
       expect(modules.urls()).toContainEqual(expect.stringMatching(/\/node_modules\/@opentelemetry\/sdk-trace-node\//));
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it("drains on SIGTERM within its bound when the collector takes the spans and never answers", async () => {
+    const collector = await startCollector({ answers: false });
+    try {
+      const server = await startServerProcess({
+        DATABASE_URL: database.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: "3600000",
+        // The process exits 1 regardless 5 s after this: the exporter's own 10 s timeout would run past that.
+        SHUTDOWN_TIMEOUT_MS: "1000",
+      });
+      await executeOverHttp(`${server.origin}/graphql`, DeleteThingsDocument, { ids: ["1"] });
+      const warned = server.outputMatches(/the trace collector did not take the last traces in time/);
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+      await warned;
+      // The spans were sent: the flush ran, and only the answer was missing.
+      expect(collector.received.length).toBeGreaterThan(0);
     } finally {
       await collector.close();
     }
