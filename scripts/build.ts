@@ -1,13 +1,15 @@
 // `npm run build`: bundles src/server.ts into dist/server.js, the one file production runs with plain node. A no-op
 // when dist/ was built from the current sources, so `npm start` can build first and never serve a stale bundle.
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
 export const DIST_SERVER = join(ROOT, "dist", "server.js");
 /** What the bundle was built from: the inputs esbuild reported and a hash of their contents. */
 const MANIFEST = join(ROOT, "dist", "build.json");
+/** Modules the server imports on demand (src/tracing.ts), with what only they use; rebuilt from scratch each time. */
+const CHUNKS = join(ROOT, "dist", "chunks");
 /** Not bundled, yet they decide what the bundle is. */
 const BUILD_INPUTS = ["scripts/build.ts", "tsconfig.json", "package.json"];
 /**
@@ -54,10 +56,16 @@ export async function build(): Promise<"built" | "current"> {
   // Imported only to build: esbuild is a devDependency, and an image installed without it still starts a current dist/.
   const { build: esbuild } = await import("esbuild");
   await mkdir(join(ROOT, "dist"), { recursive: true });
+  await rm(CHUNKS, { recursive: true, force: true });
   const result = await esbuild({
     absWorkingDir: ROOT,
     entryPoints: ["src/server.ts"],
-    outfile: DIST_SERVER,
+    outdir: join(ROOT, "dist"),
+    entryNames: "[name]",
+    // A dynamic import() becomes a chunk of its own. Without splitting esbuild inlines the imported module and
+    // hoists its imports of (external) packages to the top of dist/server.js, so they would load at every start.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     format: "esm",

@@ -100,6 +100,30 @@ export interface Config {
   http: HttpLimits;
   /** Origins (scheme://host[:port]) whose pages may read responses (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
+  /** Set (OTEL_EXPORTER_OTLP_ENDPOINT): OpenTelemetry traces are exported; unset, no OpenTelemetry module loads. */
+  tracing: TracingSettings | undefined;
+}
+
+/** OpenTelemetry's sampler names (the OTEL_TRACES_SAMPLER values of its SDK specification). */
+export const TRACES_SAMPLERS = [
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio",
+  "always_on",
+  "always_off",
+  "traceidratio",
+] as const;
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
+
+export interface TracingSettings {
+  /** OTLP/HTTP collector base URL; traces go to `<endpoint>/v1/traces` unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT says otherwise. */
+  endpoint: string;
+  /** OTEL_SERVICE_NAME, the `service.name` of every span. */
+  serviceName: string;
+  /** OTEL_TRACES_SAMPLER. The parentbased_* samplers follow the sampled flag of an incoming traceparent. */
+  sampler: TracesSampler;
+  /** OTEL_TRACES_SAMPLER_ARG: the share of traces kept by the traceidratio samplers, 0–1. */
+  samplerRatio: number;
 }
 
 /** Bounds on client connections, so slow or idle clients cannot hold sockets (and memory) without limit. */
@@ -300,6 +324,31 @@ function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
   return entries;
 }
 
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT switches tracing on. The SDK would log a bad sampler and fall back to another one; here
+ * it refuses to start, so a typo cannot silently keep every trace or none.
+ */
+function readTracing(env: NodeJS.ProcessEnv): TracingSettings | undefined {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  if (endpoint === undefined) return undefined;
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new ConfigError(
+      `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL like http://collector:4318, got "${redactUrl(endpoint)}"`,
+    );
+  }
+  const rawRatio = env.OTEL_TRACES_SAMPLER_ARG || "1";
+  const samplerRatio = Number(rawRatio);
+  if (!Number.isFinite(samplerRatio) || samplerRatio < 0 || samplerRatio > 1) {
+    throw new ConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got "${rawRatio}"`);
+  }
+  return {
+    endpoint,
+    serviceName: env.OTEL_SERVICE_NAME || "things-api",
+    sampler: readChoice(env, "OTEL_TRACES_SAMPLER", TRACES_SAMPLERS, "parentbased_always_on"),
+    samplerRatio,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   return {
@@ -346,5 +395,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     http: readHttpLimits(env),
     corsOrigins: readCorsOrigins(env),
+    tracing: readTracing(env),
   };
 }

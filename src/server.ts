@@ -2,12 +2,12 @@
 // HTTP, shut down gracefully on SIGINT/SIGTERM.
 import { createServer, type Server } from "node:http";
 import { createAuthenticator } from "./auth/tokens.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, type TracingSettings } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { DatabaseFileError } from "./db/sqlite.ts";
 import { authenticationForStart } from "./auth/development-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
 import { httpServerOptions, limitConnections } from "./http/connections.ts";
@@ -22,6 +22,7 @@ const RELEASE_GRACE_MS = 5000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const tracing = config.tracing && (await startTracing(config.tracing, logger));
   const { auth, graphiqlHeaders } = authenticationForStart(config, logger);
   const authenticate = await createAuthenticator(auth);
   const database = await openDatabase({
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const release = async () => {
     await purge.stop();
     await Promise.all([database.close(), bus.close()]);
+    // Last, so that the spans of the final requests (and of closing the database) are exported too.
+    await tracing?.shutdown();
   };
   await bus.ready().catch(releaseAndRethrow(release));
 
@@ -58,11 +61,15 @@ async function main(): Promise<void> {
     events: bus.events,
     now,
     trash,
+    tracing: tracing?.graphqlPlugin,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });
   // requestListener is the app typed as the void listener Node expects; it settles its own promise.
-  const server = createServer(httpServerOptions(config.http), app.requestListener);
+  const server = createServer(
+    httpServerOptions(config.http),
+    tracing ? tracing.traceRequests(app) : app.requestListener,
+  );
   limitConnections(server, config.http.maxConnections, logger);
   const inFlight = trackInFlightRequests(server);
   await listen(server, config.port, config.host).catch(releaseAndRethrow(release));
@@ -98,6 +105,15 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+/**
+ * Imported only when configured: without OTEL_EXPORTER_OTLP_ENDPOINT no OpenTelemetry module loads, and requests
+ * take the untraced path (scripts/build.ts keeps this import a separate chunk).
+ */
+async function startTracing(settings: TracingSettings, logger: Logger) {
+  const { startTracing: start } = await import("./tracing.ts");
+  return start({ settings, logger });
 }
 
 /** A failed start closes what it opened (so the process can exit cleanly), then fails with the original error. */

@@ -2,7 +2,7 @@
 // `app.fetch` directly.
 import { randomUUID } from "node:crypto";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { createYoga } from "graphql-yoga";
+import { createYoga, type Plugin } from "graphql-yoga";
 import type { Authenticate } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { AppServices, RequestContext } from "./context.ts";
@@ -54,6 +54,8 @@ export interface AppOptions {
   now?: () => Date;
   /** The trash operations, when the caller already made them (the background purge shares them). */
   trash?: ThingTrash;
+  /** The GraphQL spans (src/tracing.ts), when tracing is on. */
+  tracing?: Plugin;
 }
 
 /** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
@@ -96,6 +98,8 @@ export function createApp(options: AppOptions) {
     graphiql: false,
     cors: corsPolicy(config.corsOrigins),
     plugins: [
+      // First, so that its span encloses what the other plugins do during execution.
+      ...(options.tracing ? [options.tracing] : []),
       ...(config.graphiql ? [graphiqlPlugin(graphiqlHeaders)] : []),
       ...(readiness ? [readinessPlugin(readiness)] : []),
       requestLogPlugin(logger),

@@ -98,3 +98,41 @@ describe("CORS_ORIGINS", () => {
     expect(() => loadConfig({ CORS_ORIGINS: origins.join(",") })).toThrow(ConfigError);
   });
 });
+
+describe("OpenTelemetry (OTEL_*)", () => {
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" };
+
+  it("traces nothing without OTEL_EXPORTER_OTLP_ENDPOINT, whatever else is set", () => {
+    expect(loadConfig({ OTEL_SERVICE_NAME: "api", OTEL_TRACES_SAMPLER: "always_on" }).tracing).toBeUndefined();
+  });
+
+  it("with it, names the service things-api and keeps the caller's sampling decision, else every trace", () => {
+    expect(loadConfig(endpoint).tracing).toEqual({
+      endpoint: "http://collector:4318",
+      serviceName: "things-api",
+      sampler: "parentbased_always_on",
+      samplerRatio: 1,
+    });
+  });
+
+  it("reads the service name, the sampler and its ratio", () => {
+    const env = { ...endpoint, OTEL_SERVICE_NAME: "things-eu", OTEL_TRACES_SAMPLER: "traceidratio" };
+    expect(loadConfig({ ...env, OTEL_TRACES_SAMPLER_ARG: "0.25" }).tracing).toMatchObject({
+      serviceName: "things-eu",
+      sampler: "traceidratio",
+      samplerRatio: 0.25,
+    });
+  });
+
+  it.each([
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "grpc://collector:4317", /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],
+    ["OTEL_TRACES_SAMPLER", "sometimes", /OTEL_TRACES_SAMPLER must be one of parentbased_always_on, /],
+    ["OTEL_TRACES_SAMPLER_ARG", "1.5", /OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1/],
+    ["OTEL_TRACES_SAMPLER_ARG", "half", /OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1/],
+  ])("refuses %s=%j, which the SDK would replace by a default, with a ConfigError", (name, value, message) => {
+    const load = () => loadConfig({ ...endpoint, [name]: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+  });
+});

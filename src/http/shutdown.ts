@@ -31,7 +31,7 @@ export interface ShutdownOptions {
   inFlight: { idle(): Promise<void>; count(): number };
   timeoutMs: number;
   logger: Logger;
-  /** Disconnects the database and the event bus; runs after the last request ended. */
+  /** Disconnects the database and the event bus and flushes the traces; runs after the last request ended. */
   release(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { databaseReadiness } from "../../src/http/readiness.ts";
 import type { ObservedStatement } from "../../src/db/sql-tap.ts";
+import type { Tracing } from "../../src/tracing.ts";
 import { createApp, type App } from "../../src/yoga.ts";
 import { createScratchDatabase, openRawDatabase, type AuditRow, type RawDatabase, type Thing } from "./databases.ts";
 
@@ -119,6 +120,8 @@ export interface TestServerOptions {
   graphiqlHeaders?: Record<string, string>;
   /** The app's clock (trash expiry); the system clock by default. */
   now?: () => Date;
+  /** Traces the app (its GraphQL plugin) and, with startHttpServer, each HTTP request, as src/server.ts does. */
+  tracing?: Tracing;
 }
 
 export interface Subscription<TData> {
@@ -220,6 +223,7 @@ export async function startTestServer({
   databaseUrl: sharedUrl,
   graphiqlHeaders = authorization(TEST_API_KEY),
   now = () => new Date(),
+  tracing,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -241,6 +245,7 @@ export async function startTestServer({
     readiness: databaseReadiness(database),
     now,
     trash,
+    tracing: tracing?.graphqlPlugin,
   });
   const raw = await openRawDatabase(databaseUrl);
 
@@ -300,7 +305,8 @@ export async function startTestServer({
 export async function startHttpServer(options: TestServerOptions = {}): Promise<HttpTestServer> {
   const testServer = await startTestServer(options);
   // requestListener is what calling the app does, typed as the void listener Node expects: it settles its own promise.
-  const server = createServer(testServer.app.requestListener);
+  const { app } = testServer;
+  const server = createServer(options.tracing ? options.tracing.traceRequests(app) : app.requestListener);
   // Port 0: the OS picks a free port, so parallel test files never collide.
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
