@@ -100,6 +100,15 @@ export interface Config {
   http: HttpLimits;
   /** Origins (scheme://host[:port]) whose pages may read responses (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
+  metrics: MetricsSettings;
+}
+
+/** GET /metrics, in Prometheus' text format (docs/operations.md#metrics). */
+export interface MetricsSettings {
+  /** METRICS=false: no endpoint (404) and nothing collected. */
+  enabled: boolean;
+  /** METRICS_TOKEN: set, a scrape needs `Authorization: Bearer <token>`; unset, anyone who reaches the port may scrape. */
+  token: string | undefined;
 }
 
 /** Bounds on client connections, so slow or idle clients cannot hold sockets (and memory) without limit. */
@@ -300,6 +309,18 @@ function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
   return entries;
 }
 
+/** A token a scraper holds in its configuration, long enough not to be guessed. */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function readMetrics(env: NodeJS.ProcessEnv): MetricsSettings {
+  const enabled = readBoolean(env, "METRICS", true);
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && (token.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(token))) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces`);
+  }
+  return { enabled, token };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   return {
@@ -346,5 +367,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     http: readHttpLimits(env),
     corsOrigins: readCorsOrigins(env),
+    metrics: readMetrics(env),
   };
 }

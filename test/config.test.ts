@@ -98,3 +98,21 @@ describe("CORS_ORIGINS", () => {
     expect(() => loadConfig({ CORS_ORIGINS: origins.join(",") })).toThrow(ConfigError);
   });
 });
+
+describe("METRICS and METRICS_TOKEN", () => {
+  it("serve /metrics to anyone by default, and read the switch and the token", () => {
+    expect(loadConfig({}).metrics).toEqual({ enabled: true, token: undefined });
+    expect(loadConfig({ METRICS: "false", METRICS_TOKEN: "scrape-token-0123456789" }).metrics).toEqual({
+      enabled: false,
+      token: "scrape-token-0123456789",
+    });
+  });
+
+  it.each([
+    ["METRICS", "off", /METRICS must be true or false/],
+    ["METRICS_TOKEN", "short", /METRICS_TOKEN must be at least 16 characters/],
+    ["METRICS_TOKEN", "sixteen chars or more", /without spaces/],
+  ])("refuses %s=%j", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});
