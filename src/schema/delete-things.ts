@@ -6,7 +6,7 @@ import type { AppContext } from "../context.ts";
 import { badUserInput, ErrorCode, userError } from "../errors.ts";
 import type { DeleteOutcome } from "../db/thing-deletes.ts";
 import type { ThingFilter } from "../db/thing-filter.ts";
-import type { TrashMove } from "../db/trash.ts";
+import type { DeletionOperation, TrashMove } from "../db/trash.ts";
 import { uuidV7 } from "../db/uuid-v7.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
@@ -64,15 +64,22 @@ const ThingWhere = builder.inputType("ThingWhere", {
 });
 
 /**
- * `ids` are the distinct ids the call asked for. When the call did not read which rows it removed (the count-only
- * deleteMany), they are exactly the removed rows only if every one of them was removed; otherwise the event says
- * it does not know (src/events.ts: `truncated`).
+ * Publishes the event and counts the rows. `ids` are the distinct ids the call asked for. When the call did not
+ * read which rows it removed (the count-only deleteMany), they are exactly the removed rows only if every one of
+ * them was removed; otherwise the event says it does not know (src/events.ts: `truncated`).
  */
-function publishDeleted(context: AppContext, ids: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
+function publishDeleted(
+  context: AppContext,
+  operation: DeletionOperation,
+  ids: readonly number[],
+  outcome: DeleteOutcome,
+): DeleteOutcome {
   if (!outcome.dryRun && outcome.deletedCount > 0) {
     const removedIds = outcome.deletedIds ?? (outcome.deletedCount === ids.length ? ids : null);
-    const kind = outcome.deletionId === null ? "DELETED" : "TRASHED";
+    const trashed = outcome.deletionId !== null;
+    const kind = trashed ? "TRASHED" : "DELETED";
     context.events.publish({ kind, ids: removedIds, count: outcome.deletedCount, allThings: outcome.allThings });
+    context.metrics.rowsChanged(operation, trashed ? "trashed" : "deleted", outcome.deletedCount);
   }
   return outcome;
 }
@@ -154,7 +161,7 @@ builder.mutationFields((t) => {
           trash: trashMoveFor(context, args),
         };
         const outcome = await context.deletes.byIds(ids, options).catch(throwAsClientError);
-        return publishDeleted(context, ids, outcome);
+        return publishDeleted(context, "deleteThings", ids, outcome);
       },
     }),
 
@@ -180,7 +187,7 @@ builder.mutationFields((t) => {
         const outcome = await context.deletes
           .matching(filter, atMost, { dryRun: args.dryRun, subject: subjectOf(context), trash })
           .catch(throwAsClientError);
-        return publishDeleted(context, outcome.deletedIds ?? [], outcome);
+        return publishDeleted(context, "deleteThingsWhere", outcome.deletedIds ?? [], outcome);
       },
     }),
 
@@ -202,7 +209,7 @@ builder.mutationFields((t) => {
           trash: trashMoveFor(context, args),
         };
         const outcome = await context.deletes.all(expectedCount, options).catch(throwAsClientError);
-        return publishDeleted(context, [], outcome);
+        return publishDeleted(context, "deleteAllThings", [], outcome);
       },
     }),
   };
