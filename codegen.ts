@@ -1,6 +1,7 @@
 // graphql-codegen: the committed printed schema (schema.graphql, sorted so diffs show real API changes), typed
 // documents for the operations the tests send, and typed documents for the Apollo example client and for the web
-// example (separate outputs, so each example can be copied with its own gql/ folder). `npm run codegen:check` fails
+// example (separate outputs, so each example can be copied with its own gql/ folder), and the names of the
+// operations the project ships, which the metrics label by name. `npm run codegen:check` fails
 // when any is stale.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
@@ -23,6 +24,18 @@ const config: CodegenConfig = {
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
+    },
+    // The operation names the metrics label as themselves (src/plugins/use-metrics.ts); any other is `other`.
+    "./src/known-operation-names.ts": {
+      documents: [
+        "src/http/graphiql-document.graphql",
+        "examples/apollo/operations.graphql",
+        "examples/web/operations.graphql",
+      ],
+      plugins: ["./scripts/codegen-operation-names.ts"],
+      // The examples and GraphiQL share names (UndoDelete, Trash, …): one name here, not a clash. Each document is
+      // validated against the schema by its own output above (GraphiQL's by test/graphiql-document.test.ts).
+      config: { skipDocumentsValidation: true },
     },
     "./examples/web/gql/": {
       documents: ["examples/web/**/*.graphql"],

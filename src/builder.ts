@@ -5,6 +5,7 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from "@pothos/plugin-scope-auth";
 import type { Scope } from "./config.ts";
 import type { AppContext } from "./context.ts";
+import { callOutcomesPlugin } from "./schema/call-outcomes.ts";
 import { cursorArgumentsPlugin } from "./schema/cursors.ts";
 import { ErrorCode, userError } from "./errors.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
@@ -38,9 +39,10 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
 }>({
-  // Scope checks run before the resolver, so a refused call never reaches the database; cursor checks (last, so
-  // innermost) run after them and before plugin-prisma decodes the cursor.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, cursorArgumentsPlugin],
+  // Call outcomes are counted outermost, so refused calls count too. Scope checks run before the resolver, so a
+  // refused call never reaches the database; cursor checks (last, so innermost) run after them and before
+  // plugin-prisma decodes the cursor.
+  plugins: [callOutcomesPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, cursorArgumentsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,

@@ -102,6 +102,7 @@ export interface Config {
   corsOrigins: string[];
   /** Set (OTEL_EXPORTER_OTLP_ENDPOINT): OpenTelemetry traces are exported; unset, no OpenTelemetry module loads. */
   tracing: TracingSettings | undefined;
+  metrics: MetricsSettings;
 }
 
 /** OpenTelemetry's sampler names (the OTEL_TRACES_SAMPLER values of its SDK specification). */
@@ -124,6 +125,14 @@ export interface TracingSettings {
   sampler: TracesSampler;
   /** OTEL_TRACES_SAMPLER_ARG: the share of traces kept by the traceidratio samplers, 0–1. */
   samplerRatio: number;
+}
+
+/** GET /metrics, in Prometheus' text format (docs/operations.md#metrics). */
+export interface MetricsSettings {
+  /** METRICS=false: no endpoint (404) and nothing collected. */
+  enabled: boolean;
+  /** METRICS_TOKEN: set, a scrape needs `Authorization: Bearer <token>`; unset, anyone who reaches the port may scrape. */
+  token: string | undefined;
 }
 
 /** Bounds on client connections, so slow or idle clients cannot hold sockets (and memory) without limit. */
@@ -349,6 +358,18 @@ function readTracing(env: NodeJS.ProcessEnv): TracingSettings | undefined {
   };
 }
 
+/** A token a scraper holds in its configuration, long enough not to be guessed. */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function readMetrics(env: NodeJS.ProcessEnv): MetricsSettings {
+  const enabled = readBoolean(env, "METRICS", true);
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && (token.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(token))) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces`);
+  }
+  return { enabled, token };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   return {
@@ -396,5 +417,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: readHttpLimits(env),
     corsOrigins: readCorsOrigins(env),
     tracing: readTracing(env),
+    metrics: readMetrics(env),
   };
 }

@@ -3,6 +3,7 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type { Principal } from "./auth/tokens.ts";
 import type { Events } from "./events.ts";
+import type { DomainMetrics } from "./metrics.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { ThingCreates } from "./db/thing-creates.ts";
 import type { ThingDeletes } from "./db/thing-deletes.ts";
@@ -20,6 +21,8 @@ export interface AppServices {
   /** The clock deletions are stamped with and expiry is judged by (injected in tests). */
   now: () => Date;
   events: Events;
+  /** Where rows changed and call outcomes are counted (src/metrics.ts); a no-op with METRICS=false. */
+  metrics: DomainMetrics;
   /** MAX_CREATE_TEXTS and MAX_TEXT_LENGTH, checked by src/schema/text.ts. */
   maxCreateTexts: number;
   maxTextLength: number;

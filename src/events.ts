@@ -73,6 +73,21 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** What the bus reports to the metrics (src/metrics.ts); every call is a counter step, nothing is kept. */
+export interface EventMetrics {
+  eventPublished(kind: ThingsChangeKind): void;
+  subscriberDropped(): void;
+  subscriptionOpened(): void;
+  subscriptionClosed(): void;
+}
+
+export const NO_EVENT_METRICS: EventMetrics = {
+  eventPublished: () => {},
+  subscriberDropped: () => {},
+  subscriptionOpened: () => {},
+  subscriptionClosed: () => {},
+};
+
 export interface EventBusOptions {
   /** Unset: in-process pub/sub, which only reaches subscribers of this process. */
   redisUrl?: string;
@@ -86,6 +101,8 @@ export interface EventBusOptions {
   limits?: EventLimits;
   /** Dropped and refused subscribers (warn), lost events (error). Silent by default. */
   logger?: Logger;
+  /** Counts published events, open and dropped subscriptions; nothing by default. */
+  metrics?: EventMetrics;
 }
 
 /** How long the start waits for Redis before it gives up with a clear message. */
@@ -223,7 +240,7 @@ class Subscriber implements EventStream {
 }
 
 /** The subscribers of this process, and handing one shared event object to each of them. */
-function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, logger: Logger) {
+function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, logger: Logger, metrics: EventMetrics) {
   const subscribers = new Set<Subscriber>();
   return {
     deliver(event: ThingsChangedEvent): void {
@@ -233,6 +250,7 @@ function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, log
         if (subscriber.offer(event, subscriberQueueMax)) continue;
         const message = `This subscription fell more than ${subscriberQueueMax} events behind and was dropped; refetch and subscribe again`;
         subscriber.drop(userError(ErrorCode.SUBSCRIBER_TOO_SLOW, message, { max: subscriberQueueMax }));
+        metrics.subscriberDropped();
         logger.warn({ code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax }, "slow subscriber dropped");
       }
     },
@@ -245,8 +263,10 @@ function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, log
           { max: maxSubscriptions },
         );
       }
-      const subscriber = new Subscriber(kinds, () => subscribers.delete(subscriber));
+      // A dropped subscriber detaches again when its client leaves; only the first detach closes it.
+      const subscriber = new Subscriber(kinds, () => subscribers.delete(subscriber) && metrics.subscriptionClosed());
       subscribers.add(subscriber);
+      metrics.subscriptionOpened();
       return subscriber;
     },
   };
@@ -258,14 +278,16 @@ export function createEventBus({
   onError = () => {},
   limits = DEFAULT_EVENT_LIMITS,
   logger = createLogger("silent"),
+  metrics = NO_EVENT_METRICS,
 }: EventBusOptions = {}): EventBus {
-  const fanOut = createFanOut(limits, logger);
+  const fanOut = createFanOut(limits, logger, metrics);
   const lost = (error: unknown) => logger.error({ err: error }, "thingsChanged event lost");
   /** Runs `send` with what it throws logged: the change has committed, and its caller must get its answer. */
   const publishWith = (send: (event: ThingsChangedEvent) => void) => (change: ThingsChange) => {
     if (change.count <= 0) return;
     try {
       send(thingsChangedEvent(change, limits.eventMaxIds));
+      metrics.eventPublished(change.kind);
     } catch (error) {
       lost(error);
     }
@@ -338,6 +360,6 @@ export function createEventBus({
 }
 
 /** In-process events (tests, a single instance). */
-export function createEvents(options: Pick<EventBusOptions, "limits" | "logger"> = {}): Events {
+export function createEvents(options: Pick<EventBusOptions, "limits" | "logger" | "metrics"> = {}): Events {
   return createEventBus(options).events;
 }

@@ -14,6 +14,7 @@ import { httpServerOptions, limitConnections } from "./http/connections.ts";
 import { shutDown, trackInFlightRequests } from "./http/shutdown.ts";
 import { startTrashPurge } from "./trash-purge.ts";
 import { ThingTrash } from "./db/trash.ts";
+import { createMetrics } from "./metrics.ts";
 import { createApp } from "./yoga.ts";
 
 /** After the shutdown timeout, this long for disconnecting before the process exits regardless. */
@@ -32,16 +33,21 @@ async function main(): Promise<void> {
     onSql: logger.isLevelEnabled("trace") ? (statement) => logger.trace(statement, "sql") : undefined,
   });
   for (const migration of database.appliedMigrations) logger.info({ migration }, "applied migration");
+  const now = () => new Date();
+  const trash = new ThingTrash(database.prisma, database.dialect, now);
+  // One registry for the app, the event bus and the background purge, which all report to it.
+  const metrics = config.metrics.enabled
+    ? createMetrics({ trashSize: (limit) => trash.sizeUpTo(limit), pool: database.pool, processMetrics: true })
+    : undefined;
   const bus = createEventBus({
     redisUrl: config.redisUrl,
     channelPrefix: config.redisChannelPrefix,
     limits: config.events,
     logger,
+    metrics,
     onError: (error) => logger.error({ err: error }, "redis connection error"),
   });
-  const now = () => new Date();
-  const trash = new ThingTrash(database.prisma, database.dialect, now);
-  const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now });
+  const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now, metrics });
   const release = async () => {
     await purge.stop();
     await Promise.all([database.close(), bus.close()]);
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
     now,
     trash,
     tracing: tracing?.graphqlPlugin,
+    metrics,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });

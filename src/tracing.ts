@@ -136,7 +136,7 @@ export function startTracing({ settings, logger, exporter }: TracingOptions): Tr
     traceRequests: (app) => {
       // Paths the app serves; any other is recorded without a route, so a scan of random paths cannot make every
       // span name distinct.
-      const routes = new Set([app.graphqlEndpoint, "/health", "/ready"]);
+      const routes = new Set([app.graphqlEndpoint, "/health", "/ready", "/metrics"]);
       return (request, response) => {
         const parent = propagation.extract(ROOT_CONTEXT, request.headers);
         const method = KNOWN_METHODS.has(request.method ?? "") ? request.method! : "_OTHER";

@@ -7,6 +7,7 @@ import type { TrashSettings } from "./config.ts";
 import type { ThingTrash } from "./db/trash.ts";
 import type { Events } from "./events.ts";
 import type { Logger } from "./logger.ts";
+import { NO_METRICS, type RowMetrics } from "./metrics.ts";
 
 /** Most rows one purge statement removes. */
 export const PURGE_BATCH_SIZE = 1000;
@@ -20,6 +21,8 @@ export interface TrashPurgeOptions {
   logger: Logger;
   settings: TrashSettings;
   now: () => Date;
+  /** Counts the purged rows (operation purgeExpired); nothing by default. */
+  metrics?: RowMetrics;
   batchSize?: number;
   pauseMs?: number;
 }
@@ -39,6 +42,7 @@ export function startTrashPurge({
   logger,
   settings,
   now,
+  metrics = NO_METRICS,
   batchSize = PURGE_BATCH_SIZE,
   pauseMs = PURGE_PAUSE_MS,
 }: TrashPurgeOptions): TrashPurge {
@@ -52,7 +56,10 @@ export function startTrashPurge({
       const ids = await trash.purgeExpired(batchSize);
       // Another instance holds the lock and is purging: this run has nothing to do.
       if (ids === null) return purged;
-      if (ids.length > 0) events.publish({ kind: "PURGED", ids, count: ids.length, allThings: false });
+      if (ids.length > 0) {
+        events.publish({ kind: "PURGED", ids, count: ids.length, allThings: false });
+        metrics.rowsChanged("purgeExpired", "purged", ids.length);
+      }
       purged += ids.length;
       if (ids.length < batchSize) break;
       await pause(pauseMs);

@@ -13,6 +13,9 @@ import { createEvents, type Events } from "./events.ts";
 import type { Database } from "./db/database.ts";
 import { corsPolicy } from "./http/cors.ts";
 import { graphiqlPlugin } from "./http/graphiql.ts";
+import { KNOWN_OPERATION_NAMES } from "./known-operation-names.ts";
+import { createMetrics, NO_METRICS, type Metrics } from "./metrics.ts";
+import { metricsPlugin } from "./plugins/use-metrics.ts";
 import { httpGuardsPlugin } from "./http/body-guards.ts";
 import { documentLimitsPlugin } from "./plugins/use-document-limits.ts";
 import type { Logger } from "./logger.ts";
@@ -27,7 +30,7 @@ import { ThingTrash } from "./db/trash.ts";
 
 export interface AppOptions {
   /** The opened database: its client and the SQL spellings of its provider travel together. */
-  database: Pick<Database, "prisma" | "dialect">;
+  database: Pick<Database, "prisma" | "dialect" | "pool">;
   logger: Logger;
   config: Pick<
     Config,
@@ -40,6 +43,7 @@ export interface AppOptions {
     | "events"
     | "corsOrigins"
     | "trash"
+    | "metrics"
   > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
@@ -56,6 +60,13 @@ export interface AppOptions {
   trash?: ThingTrash;
   /** The GraphQL spans (src/tracing.ts), when tracing is on. */
   tracing?: Plugin;
+  /**
+   * Where the app counts, when the caller already made it (the event bus and the background purge report to it);
+   * with config.metrics.enabled, a registry of the app's own by default.
+   */
+  metrics?: Metrics;
+  /** Operation names the GraphQL metrics label as themselves; any other is `other`. The shipped documents' by default. */
+  knownOperationNames?: ReadonlySet<string>;
 }
 
 /** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
@@ -67,15 +78,20 @@ function requestIdOf(request: Request): string {
 export function createApp(options: AppOptions) {
   const { database, logger, config, authenticate, graphiqlHeaders, events, readiness } = options;
   const now = options.now ?? (() => new Date());
+  const trash = options.trash ?? new ThingTrash(database.prisma, database.dialect, now);
+  const metrics = config.metrics.enabled
+    ? (options.metrics ?? createMetrics({ trashSize: (limit) => trash.sizeUpTo(limit), pool: database.pool }))
+    : undefined;
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
     reads: new ThingReads(database.prisma, database.dialect),
     creates: new ThingCreates(database.prisma, database.dialect),
-    trash: options.trash ?? new ThingTrash(database.prisma, database.dialect, now),
+    trash,
     trashRetentionMs: config.trash.retentionMs,
     now,
-    events: events ?? createEvents({ limits: config.events, logger }),
+    events: events ?? createEvents({ limits: config.events, logger, metrics }),
+    metrics: metrics ?? NO_METRICS,
     maxCreateTexts: config.maxCreateTexts,
     maxTextLength: config.maxTextLength,
     maxDeleteIds: config.maxDeleteIds,
@@ -98,6 +114,17 @@ export function createApp(options: AppOptions) {
     graphiql: false,
     cors: corsPolicy(config.corsOrigins),
     plugins: [
+      // First: a scrape is answered before GraphiQL, readiness or CSRF prevention look at the request, and the
+      // HTTP histogram's clock starts as early as it can.
+      ...(metrics
+        ? [
+            metricsPlugin({
+              registry: metrics.registry,
+              knownOperationNames: options.knownOperationNames ?? KNOWN_OPERATION_NAMES,
+              token: config.metrics.token,
+            }),
+          ]
+        : []),
       // First, so that its span encloses what the other plugins do during execution.
       ...(options.tracing ? [options.tracing] : []),
       ...(config.graphiql ? [graphiqlPlugin(graphiqlHeaders)] : []),

@@ -123,6 +123,28 @@ describe("OpenTelemetry (OTEL_*)", () => {
       samplerRatio: 0.25,
     });
   });
+});
+
+describe("METRICS and METRICS_TOKEN", () => {
+  it("serve /metrics to anyone by default, and read the switch and the token", () => {
+    expect(loadConfig({}).metrics).toEqual({ enabled: true, token: undefined });
+    expect(loadConfig({ METRICS: "false", METRICS_TOKEN: "scrape-token-0123456789" }).metrics).toEqual({
+      enabled: false,
+      token: "scrape-token-0123456789",
+    });
+  });
+
+  it.each([
+    ["METRICS", "off", /METRICS must be true or false/],
+    ["METRICS_TOKEN", "short", /METRICS_TOKEN must be at least 16 characters/],
+    ["METRICS_TOKEN", "sixteen chars or more", /without spaces/],
+  ])("refuses %s=%j", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe("OpenTelemetry settings that would fall back to a default", () => {
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" };
 
   it.each([
     ["OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],

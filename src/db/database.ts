@@ -5,7 +5,7 @@ import { parseDatabaseUrl, type DatabaseProvider, type PostgresSettings, type Sq
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgresql/client.ts";
 import { committedMigrationNames, migrateDatabase, sqliteFilePath } from "./migrations/index.ts";
-import { describePostgres, postgresAdapterFactory } from "./postgres.ts";
+import { describePostgres, postgresAdapterFactory, type PoolStats } from "./postgres.ts";
 import { sqlDialect, type SqlDialect } from "./dialect.ts";
 import { tapSqlAdapterFactory, type SqlListener } from "./sql-tap.ts";
 import { checkSqliteFileWritable, sqliteAdapterFactory } from "./sqlite.ts";
@@ -32,6 +32,8 @@ export interface Database {
   appliedMigrations: string[];
   /** Every committed migration: what /ready expects the database to have. */
   migrations: string[];
+  /** PostgreSQL's connection pool, for its counts (the metrics); SQLite has one connection and no pool. */
+  pool?: PoolStats;
   close(): Promise<void>;
 }
 
@@ -44,16 +46,19 @@ export interface Database {
  * details (e.g. the isolation levels offered), hence `unknown` in between.
  */
 export function createPrismaClient(options: ClientOptions): PrismaClient {
+  return createClient(options).prisma;
+}
+
+function createClient(options: ClientOptions): { prisma: PrismaClient; pool?: PoolStats } {
   const { provider } = parseDatabaseUrl(options.databaseUrl);
   const observed = (factory: SqlDriverAdapterFactory) =>
     options.onSql ? tapSqlAdapterFactory(factory, options.onSql) : factory;
   if (provider === "sqlite") {
-    return new PrismaClient({
-      adapter: observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous)),
-    });
+    const adapter = observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous));
+    return { prisma: new PrismaClient({ adapter }) };
   }
-  const adapter = observed(postgresAdapterFactory(options.databaseUrl, options.postgres));
-  return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+  const { factory, pool } = postgresAdapterFactory(options.databaseUrl, options.postgres);
+  return { prisma: new PostgresPrismaClient({ adapter: observed(factory) }) as unknown as PrismaClient, pool };
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -61,7 +66,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (provider === "sqlite") checkSqliteFileWritable(sqliteFilePath(options.databaseUrl, process.cwd()));
   const { applied } = await migrateDatabase({ databaseUrl: options.databaseUrl });
   const migrations = await committedMigrationNames({ databaseUrl: options.databaseUrl });
-  const prisma = createPrismaClient(options);
+  const { prisma, pool } = createClient(options);
   // Connect now so a broken database fails the start, not the first request.
   await prisma.$connect();
   return {
@@ -74,6 +79,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         : `PostgreSQL ${describePostgres(options.databaseUrl)}`,
     appliedMigrations: applied,
     migrations,
+    pool,
     close: () => prisma.$disconnect(),
   };
 }

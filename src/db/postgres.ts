@@ -2,7 +2,7 @@
 // One-off connections for administration (migrations, tests, the benchmark) are in postgres-admin.ts.
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import type pg from "pg";
+import pg from "pg";
 import type { PostgresSettings } from "../config.ts";
 
 /** How long opening a connection may take before the caller hears that the server is unreachable. */
@@ -31,13 +31,25 @@ export function postgresSchema(databaseUrl: string): string | undefined {
   return new URL(databaseUrl).searchParams.get("schema") ?? undefined;
 }
 
-/** The adapter PrismaClient runs on: one pool per process, sized by DATABASE_POOL_SIZE. */
+/** The counts pg keeps on its Pool (what the metrics read); the pool itself stays with the adapter. */
+export interface PoolStats {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+  readonly options: { readonly max?: number };
+}
+
+/**
+ * The adapter PrismaClient runs on and its pool: one per process, sized by DATABASE_POOL_SIZE. The pool is made
+ * here rather than by the adapter so its counts can be read (the metrics); the adapter still ends it on disconnect.
+ */
 export function postgresAdapterFactory(
   databaseUrl: string,
   settings: Partial<PostgresSettings> = {},
-): SqlDriverAdapterFactory {
+): { factory: SqlDriverAdapterFactory; pool: pg.Pool } {
   const schema = postgresSchema(databaseUrl);
-  return new PrismaPg(postgresPoolConfig(databaseUrl, settings), schema === undefined ? undefined : { schema });
+  const pool = new pg.Pool(postgresPoolConfig(databaseUrl, settings));
+  return { factory: new PrismaPg(pool, { disposeExternalPool: true, ...(schema !== undefined && { schema }) }), pool };
 }
 
 /** host:port/database, for logs and messages: never the credentials. */

@@ -233,6 +233,17 @@ export class ThingTrash {
     return this.prisma.$executeRaw`DELETE FROM ${DELETION} WHERE "id" IN (${spent})`;
   }
 
+  /**
+   * Rows in the trash, counted up to `limit`: a scrape of the metrics (src/metrics.ts) costs a bounded scan of
+   * the smallest index however large the trash grew.
+   */
+  async sizeUpTo(limit: number): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<
+      [{ count: bigint | number }]
+    >`SELECT COUNT(*) AS "count" FROM (SELECT 1 FROM ${TRASH} LIMIT ${limit}) AS "capped"`;
+    return Number(row.count);
+  }
+
   /** The restore statements for `condition` (on t and d) and the audit row, in one batch transaction. */
   private async restoreWhere(
     condition: Prisma.Sql,

@@ -6,7 +6,7 @@ import type { AppContext } from "../context.ts";
 import { badUserInput, ErrorCode, userError } from "../errors.ts";
 import type { DeleteOutcome } from "../db/thing-deletes.ts";
 import type { ThingFilter } from "../db/thing-filter.ts";
-import type { TrashMove } from "../db/trash.ts";
+import type { DeletionOperation, TrashMove } from "../db/trash.ts";
 import { uuidV7 } from "../db/uuid-v7.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
@@ -56,16 +56,26 @@ const ThingWhere = builder.inputType("ThingWhere", {
   }),
 });
 
-/** `requestedIds` are the distinct ids the call asked for, which a count-only delete's event may list (src/events.ts). */
-function publishDeleted(context: AppContext, requestedIds: readonly number[], outcome: DeleteOutcome): DeleteOutcome {
+/**
+ * Publishes the event and counts the rows. `requestedIds` are the distinct ids the call asked for, which a
+ * count-only delete's event may list (src/events.ts).
+ */
+function publishDeleted(
+  context: AppContext,
+  operation: DeletionOperation,
+  requestedIds: readonly number[],
+  outcome: DeleteOutcome,
+): DeleteOutcome {
   if (!outcome.dryRun) {
+    const trashed = outcome.deletionId !== null;
     context.events.publish({
-      kind: outcome.deletionId === null ? "DELETED" : "TRASHED",
+      kind: trashed ? "TRASHED" : "DELETED",
       ids: outcome.deletedIds,
       requestedIds,
       count: outcome.deletedCount,
       allThings: outcome.allThings,
     });
+    context.metrics.rowsChanged(operation, trashed ? "trashed" : "deleted", outcome.deletedCount);
   }
   return outcome;
 }
@@ -147,7 +157,7 @@ builder.mutationFields((t) => {
           trash: trashMoveFor(context, args),
         };
         const outcome = await context.deletes.byIds(ids, options).catch(throwAsClientError);
-        return publishDeleted(context, ids, outcome);
+        return publishDeleted(context, "deleteThings", ids, outcome);
       },
     }),
 
@@ -173,7 +183,7 @@ builder.mutationFields((t) => {
         const outcome = await context.deletes
           .matching(filter, atMost, { dryRun: args.dryRun, subject: subjectOf(context), trash })
           .catch(throwAsClientError);
-        return publishDeleted(context, outcome.deletedIds ?? [], outcome);
+        return publishDeleted(context, "deleteThingsWhere", outcome.deletedIds ?? [], outcome);
       },
     }),
 
@@ -195,7 +205,7 @@ builder.mutationFields((t) => {
           trash: trashMoveFor(context, args),
         };
         const outcome = await context.deletes.all(expectedCount, options).catch(throwAsClientError);
-        return publishDeleted(context, [], outcome);
+        return publishDeleted(context, "deleteAllThings", [], outcome);
       },
     }),
   };

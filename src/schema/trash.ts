@@ -142,19 +142,32 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** One RESTORED event after a restore that brought something back (the bus publishes nothing for a count of 0). */
-function publishRestored(context: AppContext, outcome: RestoreOutcome): RestoreOutcome {
+/**
+ * One RESTORED event after a restore that brought something back (the bus publishes nothing for a count of 0),
+ * and the rows counted.
+ */
+function publishRestored(
+  context: AppContext,
+  operation: "undoDelete" | "restoreThings",
+  outcome: RestoreOutcome,
+): RestoreOutcome {
   context.events.publish({
     kind: "RESTORED",
     ids: outcome.restoredIds,
     count: outcome.restoredCount,
     allThings: false,
   });
+  context.metrics.rowsChanged(operation, "restored", outcome.restoredCount);
   return outcome;
 }
 
-/** One PURGED event after a purge that removed something; `requestedIds` as for deletes (src/events.ts). */
-function publishPurged(context: AppContext, requestedIds: readonly number[], outcome: PurgeOutcome): PurgeOutcome {
+/** One PURGED event after a purge that removed something, and the rows counted; `requestedIds` as for deletes. */
+function publishPurged(
+  context: AppContext,
+  operation: "purgeThings" | "emptyTrash",
+  requestedIds: readonly number[],
+  outcome: PurgeOutcome,
+): PurgeOutcome {
   if (outcome.dryRun) return outcome;
   context.events.publish({
     kind: "PURGED",
@@ -163,6 +176,7 @@ function publishPurged(context: AppContext, requestedIds: readonly number[], out
     count: outcome.purgedCount,
     allThings: outcome.allThings,
   });
+  context.metrics.rowsChanged(operation, "purged", outcome.purgedCount);
   return outcome;
 }
 
@@ -180,7 +194,7 @@ builder.mutationFields((t) => ({
       const outcome = await context.trash
         .undo(String(args.deletionId), viewerOf(context), wantIds)
         .catch(throwAsClientError);
-      return publishRestored(context, outcome);
+      return publishRestored(context, "undoDelete", outcome);
     },
   }),
   restoreThings: t.field({
@@ -193,7 +207,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context, info) => {
       const ids = parseThingIds(args.ids, "ids");
       const outcome = await context.trash.restore(ids, viewerOf(context), selectsAny(info, RESTORE_ID_FIELDS));
-      return publishRestored(context, outcome);
+      return publishRestored(context, "restoreThings", outcome);
     },
   }),
   purgeThings: t.field({
@@ -216,7 +230,7 @@ builder.mutationFields((t) => ({
       const ids = parseThingIds(args.ids, "ids");
       const options = { dryRun: args.dryRun, wantIds: selectsAny(info, PURGE_ID_FIELDS) };
       const outcome = await context.trash.purge(ids, viewerOf(context), options);
-      return publishPurged(context, ids, outcome);
+      return publishPurged(context, "purgeThings", ids, outcome);
     },
   }),
   emptyTrash: t.field({
@@ -238,7 +252,7 @@ builder.mutationFields((t) => ({
       const expectedCount = requireRowCount(args.expectedCount, "expectedCount");
       const options = { dryRun: args.dryRun, wantIds: selectsAny(info, PURGE_ID_FIELDS), subject: subjectOf(context) };
       const outcome = await context.trash.empty(expectedCount, options).catch(throwAsClientError);
-      return publishPurged(context, [], outcome);
+      return publishPurged(context, "emptyTrash", [], outcome);
     },
   }),
 }));
