@@ -7,6 +7,7 @@ import { openDatabase } from "./db/database.ts";
 import { DatabaseFileError } from "./db/sqlite.ts";
 import { authenticationForStart } from "./auth/development-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
+import { createDeleteRateLimit } from "./delete-rate-limit.ts";
 import { createLogger } from "./logger.ts";
 import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
@@ -38,12 +39,20 @@ async function main(): Promise<void> {
     logger,
     onError: (error) => logger.error({ err: error }, "redis connection error"),
   });
+  const deleteRateLimit = config.deleteRateLimit
+    ? createDeleteRateLimit({
+        limit: config.deleteRateLimit,
+        redisUrl: config.redisUrl,
+        keyPrefix: config.redisChannelPrefix,
+        logger,
+      })
+    : undefined;
   const now = () => new Date();
   const trash = new ThingTrash(database.prisma, database.dialect, now);
   const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now });
   const release = async () => {
     await purge.stop();
-    await Promise.all([database.close(), bus.close()]);
+    await Promise.all([database.close(), bus.close(), deleteRateLimit?.close()]);
   };
   await bus.ready().catch(releaseAndRethrow(release));
 
@@ -58,6 +67,7 @@ async function main(): Promise<void> {
     events: bus.events,
     now,
     trash,
+    deleteRateLimit,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });

@@ -12,6 +12,7 @@ import type { DatabaseProvider } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { ThingTrash } from "../../src/db/trash.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
+import type { DeleteRateLimit } from "../../src/delete-rate-limit.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { databaseReadiness } from "../../src/http/readiness.ts";
 import type { ObservedStatement } from "../../src/db/sql-tap.ts";
@@ -119,6 +120,8 @@ export interface TestServerOptions {
   graphiqlHeaders?: Record<string, string>;
   /** The app's clock (trash expiry); the system clock by default. */
   now?: () => Date;
+  /** The app's DELETE_RATE_LIMIT counter (e.g. over Redis); the test closes it. By default, from env, in process. */
+  deleteRateLimit?: DeleteRateLimit;
 }
 
 export interface Subscription<TData> {
@@ -220,6 +223,7 @@ export async function startTestServer({
   databaseUrl: sharedUrl,
   graphiqlHeaders = authorization(TEST_API_KEY),
   now = () => new Date(),
+  deleteRateLimit,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -241,6 +245,7 @@ export async function startTestServer({
     readiness: databaseReadiness(database),
     now,
     trash,
+    deleteRateLimit,
   });
   const raw = await openRawDatabase(databaseUrl);
 
