@@ -1,10 +1,10 @@
-// DELETE_RATE_LIMIT: how many rows of Things one subject may delete, for good or into the trash, per window. Counted
-// by rate-limiter-flexible in Redis when REDIS_URL is set, so every instance draws on one allowance, and in process
-// otherwise. A call reserves its upper bound before any SQL and gives back what it did not delete.
+// Rows of Things deleted per subject and window (DELETE_RATE_LIMIT), for good or into the trash, counted by
+// rate-limiter-flexible: in Redis when REDIS_URL is set, so every instance draws on one allowance, in process
+// otherwise. A request reserves its upper bound before any SQL and gives back what it did not delete.
 //
-// When Redis does not answer (down, or slower than REDIS_TIMEOUT_MS), an in-process insurance limiter with
-// the same limit counts instead: deletes keep working and stay limited, per instance, until Redis is back. Refusing
-// every delete while Redis is down would make an outage of a cache an outage of the API.
+// When Redis does not answer (down, or slower than REDIS_TIMEOUT_MS), an in-process insurance limiter with the same
+// limit counts instead: deletes keep working and stay limited, per instance, until Redis is back. Refusing every
+// delete while Redis is down would turn an outage of a counter into an outage of the API.
 import type { GraphQLError } from "graphql";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
@@ -47,8 +47,10 @@ export interface DeleteRateLimitOptions {
 
 const KEY = "delete-rows";
 
+const rowCount = (count: number) => `${count} ${count === 1 ? "row" : "rows"}`;
+
 function describe({ rows, windowMs }: DeleteRateLimitSettings): string {
-  return `${rows} rows per ${windowMs / 1000} s`;
+  return `${rowCount(rows)} per ${windowMs / 1000} s`;
 }
 
 export function createDeleteRateLimit({
@@ -98,7 +100,7 @@ export function createDeleteRateLimit({
     async reserve(subject, rows) {
       if (rows > limit.rows) {
         const message =
-          `This request would delete up to ${rows} rows, more than DELETE_RATE_LIMIT allows in a whole window ` +
+          `This request would delete up to ${rowCount(rows)}, more than DELETE_RATE_LIMIT allows in a whole window ` +
           `(${describe(limit)}); split it into smaller calls`;
         return refused(message, { retryAfterMs: null, requested: rows, ...limitExtensions(limit) });
       }
@@ -120,7 +122,7 @@ export function createDeleteRateLimit({
         const remaining = Math.max(0, limit.rows - (rejection.consumedPoints - rows));
         const message =
           `Delete rate limit reached (DELETE_RATE_LIMIT: ${describe(limit)}): this request would delete up to ` +
-          `${rows} rows and ${remaining} remain in this window; retry in ${rejection.msBeforeNext} ms`;
+          `${rowCount(rows)}, this window has ${remaining} left; retry in ${rejection.msBeforeNext} ms`;
         return refused(message, {
           retryAfterMs: rejection.msBeforeNext,
           requested: rows,

@@ -58,7 +58,9 @@ describe("DELETE_RATE_LIMIT on one instance (in process)", () => {
     const refused = await deleteIds(ids.slice(8), token);
     expect(server.sql).toEqual([]);
     expect(refused.data?.deleteThings).toBeUndefined();
-    expect(refused.errors?.[0]?.message).toMatch(/Delete rate limit reached .* 3 rows and 2 remain/);
+    expect(refused.errors?.[0]?.message).toMatch(
+      /Delete rate limit reached .* up to 3 rows, this window has 2 left; retry in \d+ ms/,
+    );
     const extensions = codeOf(refused);
     expect(extensions).toMatchObject({ code: "RATE_LIMITED", limit: LIMIT, windowMs: WINDOW_MS, requested: 3 });
     expect(extensions).toMatchObject({ remaining: 2 });

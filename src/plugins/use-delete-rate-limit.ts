@@ -1,8 +1,8 @@
-// DELETE_RATE_LIMIT per subject: before a mutation runs, the live Things its delete fields may remove (their declared
-// bounds, src/schema/delete-budget.ts, summed over the fields that will run, as the delete budget finds them) are
-// reserved at once, so a request either fits whole or is refused with RATE_LIMITED before any SQL. After it ran,
-// what it reserved but did not delete (a partial match, a failure) is given back.
-import type { ExecutionArgs, GraphQLSchema } from "graphql";
+// DELETE_RATE_LIMIT checked per request, before any SQL: the live Things a mutation's delete fields may remove (their
+// declared bounds, src/schema/delete-budget.ts, summed over the fields that will run, as the delete budget finds them)
+// are reserved at once, so a request fits whole or is refused with RATE_LIMITED. What it reserved but did not delete
+// (fewer rows matched, a failure) is given back after it ran.
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { AppContext } from "../context.ts";
 import type { DeleteRateLimit } from "../delete-rate-limit.ts";
@@ -35,7 +35,8 @@ export function deleteRateLimitPlugin(schema: GraphQLSchema, rateLimit: DeleteRa
         const reservation = await rateLimit.reserve(subject, rows);
         if (!reservation.granted) return { errors: [reservation.error] };
         try {
-          return await executeFn(executionArgs);
+          // envelop types executeFn loosely; it is graphql-js' execute (or a plugin's wrapper of it).
+          return (await executeFn(executionArgs)) as ExecutionResult;
         } finally {
           await reservation.settle(contextValue.thingsDeleted.count);
         }
