@@ -61,6 +61,12 @@ export interface TrashSettings {
   purgeIntervalMs: number;
 }
 
+/** DELETE_RATE_LIMIT: rows of Things one subject may delete, for good or into the trash, per window. */
+export interface DeleteRateLimitSettings {
+  rows: number;
+  windowMs: number;
+}
+
 export const DEFAULT_TRASH_SETTINGS: TrashSettings = { retentionMs: 30 * 24 * 3600 * 1000, purgeIntervalMs: 60_000 };
 
 export interface Config {
@@ -75,7 +81,7 @@ export interface Config {
   postgres: PostgresSettings;
   /** Set: events travel through Redis pub/sub, so every instance's subscribers get them. */
   redisUrl: string | undefined;
-  /** Prefix of the Redis channels, so deployments sharing one Redis do not hear each other's events. */
+  /** Prefix of the Redis channels and keys, so deployments sharing one Redis neither hear each other's events nor share rate limits. */
   redisChannelPrefix: string;
   events: EventLimits;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing connections anyway. */
@@ -88,6 +94,8 @@ export interface Config {
   /** Most Unicode code points in one text, created or in a `where` (MAX_TEXT_LENGTH); longer: BAD_USER_INPUT. */
   maxTextLength: number;
   trash: TrashSettings;
+  /** DELETE_RATE_LIMIT, e.g. 10000/1m; null (unset, the default): no limit. See src/delete-rate-limit.ts. */
+  deleteRateLimit: DeleteRateLimitSettings | null;
   /** NODE_ENV=production: stricter defaults, and no start without authentication configured. */
   production: boolean;
   auth: AuthConfig;
@@ -287,6 +295,28 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return url;
 }
 
+const WINDOW_UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** A billion rows is more than any table here holds; past that a limit is a typo. */
+const MAX_RATE_LIMIT_ROWS = 1_000_000_000;
+/** Windows are whole seconds (rate-limiter-flexible counts in seconds), a day at most: longer is a quota, not a rate. */
+const MAX_RATE_LIMIT_WINDOW_MS = 24 * 3_600_000;
+
+function readDeleteRateLimit(env: NodeJS.ProcessEnv): DeleteRateLimitSettings | null {
+  const raw = env.DELETE_RATE_LIMIT;
+  if (raw === undefined || raw.trim() === "") return null;
+  const invalid = new ConfigError(
+    `DELETE_RATE_LIMIT must be <rows>/<window> like 10000/1m: rows from 1 to ${MAX_RATE_LIMIT_ROWS}, ` +
+      `a window from 1s to 24h written as <n>s, <n>m or <n>h; got "${raw}"`,
+  );
+  const match = /^(\d{1,10})\/(\d{1,5})([smh])$/.exec(raw.trim());
+  if (!match) throw invalid;
+  const [, rows, count, unit] = match;
+  const limit = { rows: Number(rows), windowMs: Number(count) * WINDOW_UNIT_MS[unit as keyof typeof WINDOW_UNIT_MS] };
+  const inRange = limit.rows >= 1 && limit.rows <= MAX_RATE_LIMIT_ROWS && limit.windowMs >= 1000;
+  if (!inRange || limit.windowMs > MAX_RATE_LIMIT_WINDOW_MS) throw invalid;
+  return limit;
+}
+
 /** Node checks both timeouts together; a headers timeout beyond the request timeout could never fire. */
 function readHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   const requestTimeoutMs = readInteger(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, 1000, 3_600_000);
@@ -405,6 +435,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         24 * 3600 * 1000,
       ),
     },
+    deleteRateLimit: readDeleteRateLimit(env),
     production,
     auth: {
       apiKeys: readApiKeys(env),

@@ -36,6 +36,11 @@ export interface RequestContext {
   auth: Principal | null;
   /** Correlates a masked error with the server-side log line. */
   requestId: string;
+  /**
+   * Live Things this request's delete calls removed, for good or into the trash, added as each commits: the delete
+   * rate limit gives back what it reserved beyond them (src/plugins/use-delete-rate-limit.ts).
+   */
+  thingsDeleted: { count: number };
 }
 
 export interface AppContext extends YogaInitialContext, AppServices, RequestContext {}

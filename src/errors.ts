@@ -38,6 +38,12 @@ export const ErrorCode = {
    * it was dropped and missed events, so it should refetch and subscribe again.
    */
   SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
+  /**
+   * The caller's subject used up DELETE_RATE_LIMIT for this window; nothing was deleted. Retry after
+   * `extensions.retryAfterMs`, which is null when the request asks for more rows (`.requested`) than the whole
+   * window allows (`.limit` per `.windowMs`): split it instead. `.remaining` says how many rows still fit.
+   */
+  RATE_LIMITED: "RATE_LIMITED",
   /** GraphiQL (GET /graphql asking for text/html) requested by a page of another origin; HTTP 403. */
   CROSS_ORIGIN: "CROSS_ORIGIN",
 } as const;

@@ -7,6 +7,7 @@ import { openDatabase } from "./db/database.ts";
 import { DatabaseFileError } from "./db/sqlite.ts";
 import { authenticationForStart } from "./auth/development-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
+import { createDeleteRateLimit } from "./delete-rate-limit.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
@@ -47,10 +48,18 @@ async function main(): Promise<void> {
     metrics,
     onError: (error) => logger.error({ err: error }, "redis connection error"),
   });
+  const deleteRateLimit = config.deleteRateLimit
+    ? createDeleteRateLimit({
+        limit: config.deleteRateLimit,
+        redisUrl: config.redisUrl,
+        keyPrefix: config.redisChannelPrefix,
+        logger,
+      })
+    : undefined;
   const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now, metrics });
   const release = async () => {
     await purge.stop();
-    await Promise.all([database.close(), bus.close()]);
+    await Promise.all([database.close(), bus.close(), deleteRateLimit?.close()]);
     // Last, so that the spans of the final requests (and of closing the database) are exported too.
     await tracing?.shutdown();
   };
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
     trash,
     tracing: tracing?.graphqlPlugin,
     metrics,
+    deleteRateLimit,
     // A draining instance reports 503 first, so load balancers stop sending it traffic.
     readiness: async () => (draining ? { ready: false, reason: "shutting down" } : databaseReady()),
   });

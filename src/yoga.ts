@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 import type { AppServices, RequestContext } from "./context.ts";
 import { CSRF_HEADER, csrfPreventionPlugin } from "./plugins/use-csrf-prevention.ts";
 import { deleteBudgetPlugin } from "./plugins/use-delete-budget.ts";
+import { deleteRateLimitPlugin } from "./plugins/use-delete-rate-limit.ts";
+import { createDeleteRateLimit, type DeleteRateLimit } from "./delete-rate-limit.ts";
 import { unexpectedErrorMaskingPlugin } from "./plugins/use-error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
 import type { Database } from "./db/database.ts";
@@ -44,6 +46,7 @@ export interface AppOptions {
     | "corsOrigins"
     | "trash"
     | "metrics"
+    | "deleteRateLimit"
   > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
@@ -67,6 +70,11 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Operation names the GraphQL metrics label as themselves; any other is `other`. The shipped documents' by default. */
   knownOperationNames?: ReadonlySet<string>;
+  /**
+   * Counts DELETE_RATE_LIMIT (through Redis with REDIS_URL, see src/delete-rate-limit.ts); in process, from
+   * config.deleteRateLimit, by default. The caller closes one it passes.
+   */
+  deleteRateLimit?: DeleteRateLimit;
 }
 
 /** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
@@ -82,6 +90,8 @@ export function createApp(options: AppOptions) {
   const metrics = config.metrics.enabled
     ? (options.metrics ?? createMetrics({ trashSize: (limit) => trash.sizeUpTo(limit), pool: database.pool }))
     : undefined;
+  const deleteRateLimit =
+    options.deleteRateLimit ?? (config.deleteRateLimit && createDeleteRateLimit({ limit: config.deleteRateLimit }));
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
@@ -103,6 +113,7 @@ export function createApp(options: AppOptions) {
       ...services,
       auth: await authenticate(request),
       requestId: requestIdOf(request),
+      thingsDeleted: { count: 0 },
     }),
     logging: logger,
     // Stack traces stay out of responses even under NODE_ENV=development.
@@ -137,6 +148,7 @@ export function createApp(options: AppOptions) {
       documentLimitsPlugin(),
       // Throws here, at app creation, when a Mutation field declares no delete budget.
       deleteBudgetPlugin(schema, config.maxDeleteIds),
+      ...(deleteRateLimit ? [deleteRateLimitPlugin(schema, deleteRateLimit)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       requestErrorCodesPlugin(),
       unexpectedErrorMaskingPlugin(logger),

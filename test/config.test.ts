@@ -158,3 +158,31 @@ describe("OpenTelemetry settings that would fall back to a default", () => {
     expect(load).toThrow(message);
   });
 });
+
+describe("DELETE_RATE_LIMIT", () => {
+  it("is off by default", () => {
+    expect(loadConfig({}).deleteRateLimit).toBeNull();
+    expect(loadConfig({ DELETE_RATE_LIMIT: "" }).deleteRateLimit).toBeNull();
+  });
+
+  it.each([
+    ["10000/1m", { rows: 10_000, windowMs: 60_000 }],
+    ["500/30s", { rows: 500, windowMs: 30_000 }],
+    ["1/1s", { rows: 1, windowMs: 1000 }],
+    ["1000000000/24h", { rows: 1_000_000_000, windowMs: 86_400_000 }],
+    [" 20/90m ", { rows: 20, windowMs: 5_400_000 }],
+  ])("reads %j as rows per window", (value, expected) => {
+    expect(loadConfig({ DELETE_RATE_LIMIT: value }).deleteRateLimit).toEqual(expected);
+  });
+
+  it.each(["0/1m", "1000000001/1m", "100/0s", "100/25h", "100/1441m", "100/1d", "100", "100/m", "-5/1m", "1.5/1m"])(
+    "refuses %j with a ConfigError giving the accepted form and bounds",
+    (value) => {
+      const load = () => loadConfig({ DELETE_RATE_LIMIT: value });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(
+        /DELETE_RATE_LIMIT must be <rows>\/<window> like 10000\/1m: rows from 1 to 1000000000, a window from 1s to 24h/,
+      );
+    },
+  );
+});

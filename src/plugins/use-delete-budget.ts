@@ -34,8 +34,11 @@ interface DeclaredField {
   budget: DeleteBudget;
 }
 
-/** Fails closed: a Mutation field without a declaration is a start-up error, not a field the budget ignores. */
-function declaredBudgets(schema: GraphQLSchema): Map<string, DeclaredField> {
+/**
+ * Fails closed: a Mutation field without a declaration is a start-up error, not a field the budget ignores. The
+ * delete rate limit reads the same declarations.
+ */
+export function declaredBudgets(schema: GraphQLSchema): Map<string, DeclaredField> {
   const declared = new Map<string, DeclaredField>();
   const undeclared: string[] = [];
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
@@ -83,7 +86,7 @@ function coercedVariables(
 }
 
 /** One call of a declared field in the operation, with its coerced arguments. */
-interface DeleteCall {
+export interface DeleteCall {
   budget: DeleteBudget;
   args: Record<string, unknown>;
 }
@@ -92,7 +95,7 @@ interface DeleteCall {
  * The declared fields the operation will run, through aliases, fragments and inline fragments, and honouring
  * @skip/@include. Throws when variables or arguments do not coerce; execution reports that error itself.
  */
-function deleteCalls(
+export function deleteCalls(
   schema: GraphQLSchema,
   declared: Map<string, DeclaredField>,
   document: DocumentNode,

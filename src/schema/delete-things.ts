@@ -8,7 +8,7 @@ import type { DeleteOutcome } from "../db/thing-deletes.ts";
 import type { ThingFilter } from "../db/thing-filter.ts";
 import type { DeletionOperation, TrashMove } from "../db/trash.ts";
 import { uuidV7 } from "../db/uuid-v7.ts";
-import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
+import { deletesAllThings, deletesThings } from "./delete-budget.ts";
 import { throwAsClientError } from "./client-errors.ts";
 import { parseThingIds } from "./ids.ts";
 import { DeletionObject } from "./deletion.ts";
@@ -67,6 +67,8 @@ function publishDeleted(
   outcome: DeleteOutcome,
 ): DeleteOutcome {
   if (!outcome.dryRun) {
+    // The request's tally, which the delete rate limit settles with (src/plugins/use-delete-rate-limit.ts).
+    context.thingsDeleted.count += outcome.deletedCount;
     const trashed = outcome.deletionId !== null;
     context.events.publish({
       kind: trashed ? "TRASHED" : "DELETED",
@@ -145,7 +147,7 @@ builder.mutationFields((t) => {
       description:
         "Deletes the Things with these ids in ONE statement, atomically. Duplicates count once; ids that do not exist are listed in notFoundIds, not an error.",
       args: { ids: t.arg.idList({ required: true }), dryRun: dryRun(), undoable: undoable() },
-      extensions: deletesRows<{ ids: readonly string[]; dryRun: boolean }>(({ ids, dryRun }, exact) =>
+      extensions: deletesThings<{ ids: readonly string[]; dryRun: boolean }>(({ ids, dryRun }, exact) =>
         dryRun ? 0 : distinctIdCount(ids, exact),
       ),
       resolve: async (_root, args, context, info) => {
@@ -173,7 +175,7 @@ builder.mutationFields((t) => {
         undoable: undoable(),
       },
       // atMost bounds the call, so an atMost above MAX_DELETE_IDS is refused however few rows match.
-      extensions: deletesRows<{ atMost: number; dryRun: boolean }>(({ atMost, dryRun }) =>
+      extensions: deletesThings<{ atMost: number; dryRun: boolean }>(({ atMost, dryRun }) =>
         dryRun ? 0 : Math.max(0, atMost),
       ),
       resolve: async (_root, args, context) => {
@@ -194,8 +196,10 @@ builder.mutationFields((t) => {
         "Empties the table, only if it holds exactly `expectedCount` Things (checked in the same transaction; COUNT_MISMATCH otherwise).",
       args: { expectedCount: t.arg.int({ required: true }), dryRun: dryRun(), undoable: undoable() },
       // Emptying the table is what this field is for, whatever its size: the things:delete-all scope and the
-      // expectedCount the caller must know bound it instead of MAX_DELETE_IDS.
-      extensions: deletesRows(() => BOUNDED_BY_SCOPE),
+      // expectedCount the caller must know bound it instead of MAX_DELETE_IDS. The rate limit counts expectedCount.
+      extensions: deletesAllThings<{ expectedCount: number; dryRun: boolean }>(({ expectedCount, dryRun }) =>
+        dryRun ? 0 : Math.max(0, expectedCount),
+      ),
       resolve: async (_root, args, context, info) => {
         const expectedCount = requireRowCount(args.expectedCount, "expectedCount");
         const options = {

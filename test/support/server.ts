@@ -12,6 +12,7 @@ import type { DatabaseProvider } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { ThingTrash } from "../../src/db/trash.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
+import type { DeleteRateLimit } from "../../src/delete-rate-limit.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { databaseReadiness } from "../../src/http/readiness.ts";
 import type { ObservedStatement } from "../../src/db/sql-tap.ts";
@@ -122,6 +123,8 @@ export interface TestServerOptions {
   now?: () => Date;
   /** Traces the app (its GraphQL plugin) and, with startHttpServer, each HTTP request, as src/server.ts does. */
   tracing?: Tracing;
+  /** The app's DELETE_RATE_LIMIT counter (e.g. over Redis); the test closes it. By default, from env, in process. */
+  deleteRateLimit?: DeleteRateLimit;
 }
 
 export interface Subscription<TData> {
@@ -224,6 +227,7 @@ export async function startTestServer({
   graphiqlHeaders = authorization(TEST_API_KEY),
   now = () => new Date(),
   tracing,
+  deleteRateLimit,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -246,6 +250,7 @@ export async function startTestServer({
     now,
     trash,
     tracing: tracing?.graphqlPlugin,
+    deleteRateLimit,
   });
   const raw = await openRawDatabase(databaseUrl);
 
