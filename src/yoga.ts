@@ -14,6 +14,7 @@ import type { Database } from "./db/database.ts";
 import { corsPolicy } from "./http/cors.ts";
 import { graphiqlPlugin } from "./http/graphiql.ts";
 import { httpGuardsPlugin } from "./http/body-guards.ts";
+import { landingPagePlugin, type LandingLink } from "./http/landing-page.ts";
 import { documentLimitsPlugin } from "./plugins/use-document-limits.ts";
 import type { Logger } from "./logger.ts";
 import { readinessPlugin, type ReadinessCheck } from "./http/readiness.ts";
@@ -65,6 +66,14 @@ function requestIdOf(request: Request): string {
 export function createApp(options: AppOptions) {
   const { database, logger, config, authenticate, graphiqlHeaders, events, readiness } = options;
   const now = options.now ?? (() => new Date());
+  const landingLinks: LandingLink[] = [
+    {
+      path: "/graphql",
+      purpose: config.graphiql ? "GraphiQL in a browser; the GraphQL endpoint for clients" : "the GraphQL endpoint",
+    },
+    { path: "/health", purpose: "liveness: 200 while the process runs" },
+    ...(readiness ? [{ path: "/ready", purpose: "readiness: 200 when the database can serve" }] : []),
+  ];
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
@@ -96,6 +105,7 @@ export function createApp(options: AppOptions) {
     graphiql: false,
     cors: corsPolicy(config.corsOrigins),
     plugins: [
+      landingPagePlugin(landingLinks),
       ...(config.graphiql ? [graphiqlPlugin(graphiqlHeaders)] : []),
       ...(readiness ? [readinessPlugin(readiness)] : []),
       requestLogPlugin(logger),
