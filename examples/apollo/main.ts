@@ -72,6 +72,6 @@ client.stop();
  */
 function unreachableReason(error: unknown): string | undefined {
   if (!(error instanceof TypeError) || error.message !== "fetch failed") return undefined;
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  return String(cause?.code ?? cause?.message ?? "no answer");
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? "no answer";
 }

@@ -1,5 +1,5 @@
-// GET / : a tiny page naming what this server serves, so a first visit (or a curl) finds GraphiQL, the probes and
-// the docs instead of an empty 404. Static apart from which routes are on; it holds no key, so any origin may load it.
+// A landing page at GET / with links to GraphiQL, the probes and the docs, so a first visit (or a curl) finds them
+// instead of an empty 404. Static apart from which routes are on; it holds no key, so any origin may load it.
 import type { Plugin } from "graphql-yoga";
 
 export interface LandingLink {
