@@ -15,7 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterAll, describe, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { withPostgresClient } from "../src/db/postgres-admin.ts";
 import {
   createScratchDatabase,
@@ -100,6 +100,17 @@ const newNames = (project: string, history: string) =>
 const migrationSql = (project: string, history: string, name: string) =>
   readFileSync(join(project, history, name, "migration.sql"), "utf-8");
 
+/** On a full copy with Thing.note added: `db:migration --name thing_note`, and the one directory SQLite gained. */
+async function createThingNoteMigration(postgresUrl: string) {
+  const project = copyOfProject({ withSources: true });
+  addThingNote(project);
+  const result = await dbMigration(["--root", project, "--name", "thing_note", "--postgres-url", postgresUrl]);
+  const created = newNames(project, SQLITE_HISTORY);
+  expect(created).toHaveLength(1);
+  expect(created[0]).toMatch(/^\d{14}_thing_note$/);
+  return { project, result, created: created[0]! };
+}
+
 // Each test runs the schema engine, concurrently: a hang guard sized for a loaded 2-core machine, not a speed check.
 // The two that regenerate run two `prisma generate` and codegen besides (~60 s under load), so they get a longer one.
 const REGENERATING = { timeout: 300_000 };
@@ -107,28 +118,13 @@ describe.concurrent("npm run db:migration on a copy of the project", { timeout: 
   test.skipIf(!postgresAvailable)(
     "writes one directory name into both histories with each provider's SQL, and regenerates both clients and the GraphQL schema",
     async ({ expect }) => {
-      const project = copyOfProject({ withSources: true });
-      addThingNote(project);
-
-      const result = await dbMigration([
-        "--root",
-        project,
-        "--name",
-        "thing_note",
-        "--postgres-url",
-        TEST_POSTGRES_URL,
-      ]);
+      const { project, result, created } = await createThingNoteMigration(TEST_POSTGRES_URL);
 
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.code).toBe(0);
-      const [created] = newNames(project, SQLITE_HISTORY);
-      expect(created).toMatch(/^\d{14}_thing_note$/);
-      expect(newNames(project, SQLITE_HISTORY)).toEqual([created]);
       expect(newNames(project, POSTGRES_HISTORY)).toEqual([created]);
-      expect(migrationSql(project, SQLITE_HISTORY, created!)).toContain(`ALTER TABLE "Thing" ADD COLUMN "note" TEXT;`);
-      expect(migrationSql(project, POSTGRES_HISTORY, created!)).toMatch(
-        /ALTER TABLE "Thing" ADD COLUMN\s+"note" TEXT;/,
-      );
+      expect(migrationSql(project, SQLITE_HISTORY, created)).toContain(`ALTER TABLE "Thing" ADD COLUMN "note" TEXT;`);
+      expect(migrationSql(project, POSTGRES_HISTORY, created)).toMatch(/ALTER TABLE "Thing" ADD COLUMN\s+"note" TEXT;/);
       // The PostgreSQL schema is derived again, so it has the field too.
       expect(readFileSync(join(project, "prisma", "postgresql", "schema.prisma"), "utf-8")).toContain("note String?");
       // Both clients, generated into the copy (it had none), know the new field; codegen printed the schema.
@@ -146,21 +142,9 @@ describe.concurrent("npm run db:migration on a copy of the project", { timeout: 
   test(
     "without a reachable PostgreSQL writes SQLite's migration and prints the command that writes PostgreSQL's under the same name",
     async ({ expect }) => {
-      const project = copyOfProject({ withSources: true });
-      addThingNote(project);
-
-      const first = await dbMigration([
-        "--root",
-        project,
-        "--name",
-        "thing_note",
-        "--postgres-url",
-        UNREACHABLE_POSTGRES,
-      ]);
+      const { project, result: first, created } = await createThingNoteMigration(UNREACHABLE_POSTGRES);
 
       expect(first.code).toBe(0);
-      const [created] = newNames(project, SQLITE_HISTORY);
-      expect(created).toMatch(/^\d{14}_thing_note$/);
       expect(newNames(project, POSTGRES_HISTORY)).toEqual([]);
       const command = `npm run db:migration -- --postgres-only ${created} --postgres-url ${UNREACHABLE_POSTGRES}`;
       expect(first.stdout).toContain(`PostgreSQL: not written (Can't reach database server at \`127.0.0.1:1\`)`);
@@ -171,16 +155,14 @@ describe.concurrent("npm run db:migration on a copy of the project", { timeout: 
         "--root",
         project,
         "--postgres-only",
-        created!,
+        created,
         "--postgres-url",
         TEST_POSTGRES_URL,
       ]);
 
       expect(later.code).toBe(0);
       expect(newNames(project, POSTGRES_HISTORY)).toEqual([created]);
-      expect(migrationSql(project, POSTGRES_HISTORY, created!)).toMatch(
-        /ALTER TABLE "Thing" ADD COLUMN\s+"note" TEXT;/,
-      );
+      expect(migrationSql(project, POSTGRES_HISTORY, created)).toMatch(/ALTER TABLE "Thing" ADD COLUMN\s+"note" TEXT;/);
     },
     REGENERATING.timeout,
   );
