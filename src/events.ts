@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import { DEFAULT_EVENT_LIMITS, redactUrl, type EventLimits } from "./config.ts";
 import { ErrorCode, userError } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { pluralize } from "./plural.ts";
 
 /** Every kind of committed change, in the order the GraphQL enum ThingsChangeKind lists them. */
 export const THINGS_CHANGE_KINDS = ["CREATED", "DELETED", "TRASHED", "RESTORED", "PURGED"] as const;
@@ -248,7 +249,7 @@ function createFanOut({ subscriberQueueMax, maxSubscriptions }: EventLimits, log
         // Before offer(): an event the subscriber does not hear neither waits in its queue nor counts against it.
         if (subscriber.kinds?.has(event.kind) === false) continue;
         if (subscriber.offer(event, subscriberQueueMax)) continue;
-        const message = `This subscription fell more than ${subscriberQueueMax} events behind and was dropped; refetch and subscribe again`;
+        const message = `This subscription fell more than ${pluralize(subscriberQueueMax, "event")} behind and was dropped; refetch and subscribe again`;
         subscriber.drop(userError(ErrorCode.SUBSCRIBER_TOO_SLOW, message, { max: subscriberQueueMax }));
         metrics.subscriberDropped();
         logger.warn({ code: ErrorCode.SUBSCRIBER_TOO_SLOW, max: subscriberQueueMax }, "slow subscriber dropped");

@@ -19,6 +19,7 @@ import { KNOWN_OPERATION_NAMES } from "./known-operation-names.ts";
 import { createMetrics, NO_METRICS, type Metrics } from "./metrics.ts";
 import { metricsPlugin } from "./plugins/use-metrics.ts";
 import { httpGuardsPlugin } from "./http/body-guards.ts";
+import { landingPagePlugin, type LandingLink } from "./http/landing-page.ts";
 import { documentLimitsPlugin } from "./plugins/use-document-limits.ts";
 import type { Logger } from "./logger.ts";
 import { readinessPlugin, type ReadinessCheck } from "./http/readiness.ts";
@@ -92,6 +93,17 @@ export function createApp(options: AppOptions) {
     : undefined;
   const deleteRateLimit =
     options.deleteRateLimit ?? (config.deleteRateLimit && createDeleteRateLimit({ limit: config.deleteRateLimit }));
+  const landingLinks: LandingLink[] = [
+    {
+      path: "/graphql",
+      purpose: config.graphiql ? "GraphiQL in a browser; the GraphQL endpoint for clients" : "the GraphQL endpoint",
+    },
+    { path: "/health", purpose: "liveness: 200 while the process runs" },
+    ...(readiness ? [{ path: "/ready", purpose: "readiness: 200 when the database can serve" }] : []),
+    ...(metrics
+      ? [{ path: "/metrics", purpose: `Prometheus metrics${config.metrics.token ? " (needs METRICS_TOKEN)" : ""}` }]
+      : []),
+  ];
   const services: AppServices = {
     prisma: database.prisma,
     deletes: new ThingDeletes(database.prisma, database.dialect),
@@ -138,6 +150,7 @@ export function createApp(options: AppOptions) {
         : []),
       // First, so that its span encloses what the other plugins do during execution.
       ...(options.tracing ? [options.tracing] : []),
+      landingPagePlugin(landingLinks),
       ...(config.graphiql ? [graphiqlPlugin(graphiqlHeaders)] : []),
       ...(readiness ? [readinessPlugin(readiness)] : []),
       requestLogPlugin(logger),

@@ -49,6 +49,15 @@ describe("deleteAllThings", () => {
     expect(await server.things()).toHaveLength(3);
   });
 
+  it("words the mismatch as English for one Thing and for several", async () => {
+    const several = await server.execute(DeleteAllThingsDocument, { expectedCount: 2 });
+    expect(several.errors?.[0]?.message).toBe("There are 3 Things, not 2; nothing was deleted");
+    await server.clear();
+    await server.seed(["only"]);
+    const one = await server.execute(DeleteAllThingsDocument, { expectedCount: 2 });
+    expect(one.errors?.[0]?.message).toBe("There is 1 Thing, not 2; nothing was deleted");
+  });
+
   it("in a dry run reports every id and changes nothing", async () => {
     const result = await server.execute(DeleteAllThingsDocument, { expectedCount: 3, dryRun: true });
     expect(result.data?.deleteAllThings).toEqual({ deletedCount: 0, deletedIds: ids, dryRun: true });

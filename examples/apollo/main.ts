@@ -19,8 +19,17 @@ const token =
 const client = createThingsClient({ url, token, sse: { on: { connected: () => connected() } } });
 
 const list = async () => (await client.query({ query: ThingsListDocument, variables: { first: 10 } })).data;
-const before = await list();
-console.log(`${before?.thingCount} Things:`, before?.things.edges.map((edge) => edge.node.id).join(", "));
+const before = await list().catch((error: unknown) => {
+  const reason = unreachableReason(error);
+  if (reason === undefined) throw error;
+  // One line instead of fetch's stack: the usual cause is a server that is not running yet.
+  console.error(`Cannot reach the API at ${url} (${reason}); start it with \`npm start\`, or pass its URL.`);
+  process.exit(1);
+});
+console.log(
+  `thingCount ${before?.thingCount}, first ids:`,
+  before?.things.edges.map((edge) => edge.node.id).join(", "),
+);
 
 // Each step resolves when its thingsChanged event has been applied to the cache.
 const waiting: ((event: ThingsChangedEvent) => void)[] = [];
@@ -35,7 +44,10 @@ await isConnected;
 // cache-first: answered from the corrected cache, no request.
 const printCached = (step: string) => {
   const cached = client.readQuery({ query: ThingsListDocument, variables: { first: 10 } });
-  console.log(`${step}: ${cached?.thingCount} Things:`, cached?.things.edges.map((edge) => edge.node.id).join(", "));
+  console.log(
+    `${step}: thingCount ${cached?.thingCount}, first ids:`,
+    cached?.things.edges.map((edge) => edge.node.id).join(", "),
+  );
 };
 
 const selection = [...(before?.things.edges.slice(0, 2).map((edge) => edge.node.id) ?? []), "2147483647"];
@@ -53,3 +65,13 @@ if (payload.undo) {
 }
 live.unsubscribe();
 client.stop();
+
+/**
+ * Why Node's fetch could not reach the server (`TypeError: fetch failed`, whose cause is the socket error, e.g.
+ * ECONNREFUSED), or undefined for any other failure.
+ */
+function unreachableReason(error: unknown): string | undefined {
+  if (!(error instanceof TypeError) || error.message !== "fetch failed") return undefined;
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? "no answer";
+}

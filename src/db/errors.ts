@@ -1,13 +1,17 @@
 // The data layer's own failures: a write its guard refused, with what the guard saw. They carry no GraphQL (or
 // other transport) detail; src/schema/client-errors.ts maps them to client errors.
 
+import { pluralize } from "../plural.ts";
+
 /** deleteThingsWhere's guard: more rows match than the call allows, so nothing was deleted. */
 export class TooManyRowsError extends Error {
   constructor(
     readonly matched: number,
     readonly atMost: number,
   ) {
-    super(`${matched} Things match, more than atMost (${atMost}); nothing was deleted`);
+    super(
+      `${pluralize(matched, "Thing")} ${matched === 1 ? "matches" : "match"}, more than atMost (${atMost}); nothing was deleted`,
+    );
     this.name = "TooManyRowsError";
   }
 }
@@ -22,8 +26,8 @@ export class CountMismatchError extends Error {
     readonly expectedCount: number,
     place: "table" | "trash" = "table",
   ) {
-    const holds = place === "table" ? "There are" : "The trash holds";
-    super(`${holds} ${actualCount} Things, not ${expectedCount}; nothing was deleted`);
+    const holds = place === "trash" ? "The trash holds" : actualCount === 1 ? "There is" : "There are";
+    super(`${holds} ${pluralize(actualCount, "Thing")}, not ${expectedCount}; nothing was deleted`);
     this.name = "CountMismatchError";
   }
 }
