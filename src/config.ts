@@ -61,6 +61,12 @@ export interface TrashSettings {
   purgeIntervalMs: number;
 }
 
+/** AUDIT_RETENTION_MS: how long a DeleteAudit row is kept (default 90 days); 0 keeps every row for good. */
+export const DEFAULT_AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
+
+/** A hundred years: past that, "now minus the retention" is no date the databases store. */
+const MAX_AUDIT_RETENTION_MS = 100 * 365 * 24 * 3600 * 1000;
+
 export const DEFAULT_TRASH_SETTINGS: TrashSettings = { retentionMs: 30 * 24 * 3600 * 1000, purgeIntervalMs: 60_000 };
 
 export interface Config {
@@ -88,6 +94,8 @@ export interface Config {
   /** Most Unicode code points in one text, created or in a `where` (MAX_TEXT_LENGTH); longer: BAD_USER_INPUT. */
   maxTextLength: number;
   trash: TrashSettings;
+  /** How long DeleteAudit rows are kept (AUDIT_RETENTION_MS); 0: for good. Purged on the trash purge's interval. */
+  auditRetentionMs: number;
   /** NODE_ENV=production: stricter defaults, and no start without authentication configured. */
   production: boolean;
   auth: AuthConfig;
@@ -335,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         24 * 3600 * 1000,
       ),
     },
+    auditRetentionMs: readInteger(env, "AUDIT_RETENTION_MS", DEFAULT_AUDIT_RETENTION_MS, 0, MAX_AUDIT_RETENTION_MS),
     production,
     auth: {
       apiKeys: readApiKeys(env),

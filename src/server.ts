@@ -12,6 +12,8 @@ import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
 import { httpServerOptions, limitConnections } from "./http/connections.ts";
 import { shutDown, trackInFlightRequests } from "./http/shutdown.ts";
+import { startAuditPurge } from "./audit-purge.ts";
+import { startSpaceReclaim } from "./space-reclaim.ts";
 import { startTrashPurge } from "./trash-purge.ts";
 import { ThingTrash } from "./db/trash.ts";
 import { createApp } from "./yoga.ts";
@@ -40,9 +42,14 @@ async function main(): Promise<void> {
   });
   const now = () => new Date();
   const trash = new ThingTrash(database.prisma, database.dialect, now);
-  const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now });
+  const intervalMs = config.trash.purgeIntervalMs;
+  const backgroundJobs = [
+    startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now }),
+    startAuditPurge({ ...database, logger, retentionMs: config.auditRetentionMs, intervalMs, now }),
+    startSpaceReclaim({ database, logger, intervalMs }),
+  ];
   const release = async () => {
-    await purge.stop();
+    await Promise.all(backgroundJobs.map((job) => job.stop()));
     await Promise.all([database.close(), bus.close()]);
   };
   await bus.ready().catch(releaseAndRethrow(release));
