@@ -67,7 +67,13 @@ describe("reclaiming free pages", () => {
   afterAll(() => server.close());
 
   const reclaim = (pagesPerStep: number) =>
-    startSpaceReclaim({ database: server, logger: createLogger("silent"), intervalMs: 3_600_000, pagesPerStep, pauseMs: 0 });
+    startSpaceReclaim({
+      database: server,
+      logger: createLogger("silent"),
+      intervalMs: 3_600_000,
+      pagesPerStep,
+      pauseMs: 0,
+    });
 
   it.runIf(testProvider === "sqlite")(
     "shrinks the file after a mass delete, in steps of at most pagesPerStep pages",
