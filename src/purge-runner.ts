@@ -1,7 +1,7 @@
-// What every background job that removes data shares (src/trash-purge.ts, src/audit-purge.ts,
-// src/space-reclaim.ts): a timer that runs the job every interval, one run at a time, and a loop of bounded batches
-// with a pause between them, so that removing a million rows never holds the database for more than one small
-// statement at a time, and a live request waits at most for one batch. What to remove is read from the data, so a
+// The loop every background job that removes data shares: src/trash-purge.ts, src/audit-purge.ts and
+// src/space-reclaim.ts each get a timer that runs the job every interval, one run at a time, and a loop of bounded
+// batches with a pause between them, so that removing a million rows never holds the database for more than one
+// small statement at a time, and a live request waits at most for one batch. What to remove is read from the data, so a
 // restart loses nothing: the next run picks up where the last one stopped.
 import type { Logger } from "./logger.ts";
 
