@@ -2,7 +2,7 @@
 // restore and purge, whoever made it), newest first, for callers with the things:audit scope. Rows older than
 // AUDIT_RETENTION_MS are gone (src/audit-purge.ts).
 import { builder } from "../builder.ts";
-import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
+import { CURSOR_VALUE_EXTENSION, isTimeAndIdCursor } from "./cursors.ts";
 import { MAX_PAGE_SIZE, requirePageSize } from "./thing.ts";
 
 builder.prismaObject("DeleteAudit", {
@@ -30,13 +30,8 @@ builder.prismaObject("DeleteAudit", {
   }),
 });
 
-/** A cursor of the audit log: [at, id], as Pothos encodes a compound cursor. */
-const isAuditCursor = (value: unknown) =>
-  Array.isArray(value) &&
-  value.length === 2 &&
-  value[0] instanceof Date &&
-  !Number.isNaN(value[0].getTime()) &&
-  Number.isSafeInteger(value[1]);
+/** A cursor of the audit log: [at, id]. */
+const isAuditCursor = isTimeAndIdCursor(Number.isSafeInteger);
 
 builder.queryFields((t) => ({
   auditLog: t.prismaConnection({
