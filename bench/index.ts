@@ -2,6 +2,7 @@
 // database. Exits non-zero only when a delete removed the wrong rows (or the run could not complete, or, with
 // CI=true, a target's database was unreachable), never because of a timing.
 import { Cleanup } from "./cleanup.ts";
+import { measureDiskSpace } from "./disk.ts";
 import { GraphQLClient } from "./graphql-client.ts";
 import { measureLatency } from "./latency.ts";
 import { measurePeakMemory } from "./memory.ts";
@@ -99,6 +100,7 @@ async function main(): Promise<number> {
       if ("reason" in result) skipped.push(result);
       else targets.push(result);
     }
+    const disk = await measureDiskSpace(plan.diskRows, cleanup);
     const results = {
       startedAt,
       durationSeconds: (performance.now() - started) / 1000,
@@ -106,6 +108,7 @@ async function main(): Promise<number> {
       machine,
       targets,
       skipped,
+      disk,
     };
     console.log(formatReport(results));
     progress(`results written to ${writeResults(results)}; took ${results.durationSeconds.toFixed(1)} s`);

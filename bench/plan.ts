@@ -26,6 +26,8 @@ export interface Plan {
   throughput: ThroughputPlan;
   /** Rows (and ids) of the one big delete whose peak server memory is measured. */
   memoryRows: number;
+  /** Rows deleted at once on SQLite for the disk-space measurement (bench/disk.ts); a multiple of 10. */
+  diskRows: number;
 }
 
 const FULL: Plan = {
@@ -36,6 +38,7 @@ const FULL: Plan = {
   runs: 7,
   throughput: { idsPerRequest: 10, concurrencies: [1, 16], seconds: 10, maxRequestsPerSecond: 8_000 },
   memoryRows: 1_000_000,
+  diskRows: 1_000_000,
 };
 
 const QUICK: Plan = {
@@ -46,6 +49,7 @@ const QUICK: Plan = {
   runs: 3,
   throughput: { ...FULL.throughput, seconds: 2 },
   memoryRows: 200_000,
+  diskRows: 20_000,
 };
 
 export const USAGE = "usage: npm run bench [-- --quick]";

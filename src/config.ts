@@ -67,6 +67,12 @@ export interface DeleteRateLimitSettings {
   windowMs: number;
 }
 
+/** AUDIT_RETENTION_MS: how long a DeleteAudit row is kept (default 90 days); 0 keeps every row for good. */
+export const DEFAULT_AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
+
+/** A hundred years: past that, "now minus the retention" is no date the databases store. */
+const MAX_AUDIT_RETENTION_MS = 100 * 365 * 24 * 3600 * 1000;
+
 export const DEFAULT_TRASH_SETTINGS: TrashSettings = { retentionMs: 30 * 24 * 3600 * 1000, purgeIntervalMs: 60_000 };
 
 export interface Config {
@@ -96,6 +102,8 @@ export interface Config {
   trash: TrashSettings;
   /** DELETE_RATE_LIMIT, e.g. 10000/1m; null (unset, the default): no limit. See src/delete-rate-limit.ts. */
   deleteRateLimit: DeleteRateLimitSettings | null;
+  /** How long DeleteAudit rows are kept (AUDIT_RETENTION_MS); 0: for good. Purged on the trash purge's interval. */
+  auditRetentionMs: number;
   /** NODE_ENV=production: stricter defaults, and no start without authentication configured. */
   production: boolean;
   auth: AuthConfig;
@@ -436,6 +444,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
     },
     deleteRateLimit: readDeleteRateLimit(env),
+    auditRetentionMs: readInteger(env, "AUDIT_RETENTION_MS", DEFAULT_AUDIT_RETENTION_MS, 0, MAX_AUDIT_RETENTION_MS),
     production,
     auth: {
       apiKeys: readApiKeys(env),

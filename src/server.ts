@@ -13,6 +13,8 @@ import { MigrationError } from "./db/migrations/index.ts";
 import { databaseReadiness } from "./http/readiness.ts";
 import { httpServerOptions, limitConnections } from "./http/connections.ts";
 import { shutDown, trackInFlightRequests } from "./http/shutdown.ts";
+import { startAuditPurge } from "./audit-purge.ts";
+import { startSpaceReclaim } from "./space-reclaim.ts";
 import { startTrashPurge } from "./trash-purge.ts";
 import { ThingTrash } from "./db/trash.ts";
 import { createMetrics } from "./metrics.ts";
@@ -56,9 +58,14 @@ async function main(): Promise<void> {
         logger,
       })
     : undefined;
-  const purge = startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now, metrics });
+  const intervalMs = config.trash.purgeIntervalMs;
+  const backgroundJobs = [
+    startTrashPurge({ trash, events: bus.events, logger, settings: config.trash, now, metrics }),
+    startAuditPurge({ ...database, logger, retentionMs: config.auditRetentionMs, intervalMs, now }),
+    startSpaceReclaim({ database, logger, intervalMs }),
+  ];
   const release = async () => {
-    await purge.stop();
+    await Promise.all(backgroundJobs.map((job) => job.stop()));
     await Promise.all([database.close(), bus.close(), deleteRateLimit?.close()]);
     // Last, so that the spans of the final requests (and of closing the database) are exported too.
     await tracing?.shutdown();

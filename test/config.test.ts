@@ -56,7 +56,15 @@ describe("loadConfig", () => {
     });
   });
 
+  it("keeps DeleteAudit rows 90 days by default, for good with AUDIT_RETENTION_MS=0", () => {
+    expect(loadConfig({}).auditRetentionMs).toBe(90 * 24 * 3600 * 1000);
+    expect(loadConfig({ AUDIT_RETENTION_MS: "0" }).auditRetentionMs).toBe(0);
+    expect(loadConfig({ AUDIT_RETENTION_MS: "3600000" }).auditRetentionMs).toBe(3_600_000);
+  });
+
   it.each([
+    ["AUDIT_RETENTION_MS", "90d", /AUDIT_RETENTION_MS must be an integer from 0 to 3153600000000/],
+    ["AUDIT_RETENTION_MS", "-1", /AUDIT_RETENTION_MS must be an integer from 0/],
     ["DATABASE_URL", "mysql://root:hunter2@db/things", /DATABASE_URL must be a SQLite URL .* or a PostgreSQL URL/],
     ["DATABASE_POOL_SIZE", "0", /DATABASE_POOL_SIZE must be an integer from 1/],
     ["DATABASE_STATEMENT_TIMEOUT_MS", "soon", /DATABASE_STATEMENT_TIMEOUT_MS must be an integer/],

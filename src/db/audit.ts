@@ -1,6 +1,8 @@
-// The DeleteAudit row every committed delete, trash move, restore and purge writes in its own transaction, so a
-// row exists exactly when the change happened.
-import { Prisma } from "../generated/prisma/client.ts";
+// The DeleteAudit table: the row every committed delete, trash move, restore and purge writes in its own
+// transaction, so a row exists exactly when the change happened, and the retention purge that removes old rows
+// (src/audit-purge.ts).
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import { holdsPurgeLock, type SqlDialect } from "./dialect.ts";
 
 export type AuditedOperation =
   | "deleteThings"
@@ -36,4 +38,22 @@ export function auditStatement(
   const deletion =
     deletionId === undefined ? Prisma.sql`NULL` : Prisma.sql`(SELECT "id" FROM "Deletion" WHERE "id" = ${deletionId})`;
   return client.$executeRaw`INSERT INTO "DeleteAudit" ("at", "subject", "operation", "idCount", "dryRun", "deletionId") VALUES (${new Date()}, ${subject}, ${operation}, ${idCount}, ${dryRun}, ${deletion})`;
+}
+
+/**
+ * One batch of the audit retention purge: the oldest rows written before `cutoff`, at most `batchSize`, in one
+ * DELETE (the unique index on ("at", "id") makes finding them a range scan). Null when another instance holds the
+ * audit purge's lock (PostgreSQL); otherwise how many rows it removed.
+ */
+export function purgeAuditBefore(
+  prisma: PrismaClient,
+  dialect: SqlDialect,
+  cutoff: Date,
+  batchSize: number,
+): Promise<number | null> {
+  return prisma.$transaction(async (tx) => {
+    if (!(await holdsPurgeLock(tx, dialect, "audit"))) return null;
+    const oldest = Prisma.sql`SELECT "id" FROM "DeleteAudit" WHERE "at" < ${cutoff} ORDER BY "at", "id" LIMIT ${batchSize}`;
+    return tx.$executeRaw`DELETE FROM "DeleteAudit" WHERE "id" IN (${oldest})`;
+  });
 }

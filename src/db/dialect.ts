@@ -27,11 +27,18 @@ export interface SqlDialect {
   /** The ids of the rows `from` selects as a JSON array text, ascending (`[]` for none). */
   jsonIdArray(from: Prisma.Sql): Prisma.Sql;
   /**
-   * Taken in the background purge's transaction, so that one instance purges at a time; a row with `held` false
-   * means another one is purging. SQLite (one process) needs none.
+   * Taken in a background purge batch's transaction, so that one instance runs that purge at a time; a row with
+   * `held` false means another one is purging. Each purge has its own lock, so the trash and the audit purge do not
+   * skip each other. SQLite (one process) needs none.
    */
-  purgeLock: Prisma.Sql | null;
+  purgeLock: ((purge: BackgroundPurge) => Prisma.Sql) | null;
 }
+
+/** The background purges that take a lock (src/trash-purge.ts, src/audit-purge.ts). */
+export type BackgroundPurge = "trash" | "audit";
+
+/** Any fixed keys will do; 1416126830 is "Thing" in ASCII, so another application's lock is unlikely to collide. */
+const PURGE_LOCK_KEYS: Record<BackgroundPurge, number> = { trash: 1416126830, audit: 1416126831 };
 
 const TRASH = Prisma.sql`"TrashedThing"`;
 const RESTORABLE = Prisma.sql`"TrashedThing" t JOIN "Deletion" d ON d."id" = t."deletionId"`;
@@ -71,10 +78,20 @@ export const postgresDialect: SqlDialect = {
     Prisma.sql`WITH restored AS (DELETE FROM ${TRASH} t USING "Deletion" d WHERE d."id" = t."deletionId" AND ${condition} RETURNING t."id", t."text") INSERT INTO "Thing" ("id", "text") SELECT "id", "text" FROM restored${returningIds ? Prisma.sql` RETURNING "id"` : Prisma.empty}`,
   ],
   jsonIdArray: (from) => Prisma.sql`(SELECT COALESCE(json_agg("id" ORDER BY "id"), '[]')::text FROM ${from})`,
-  // Any fixed key will do; this one is "Thing" in ASCII, so another application's lock is unlikely to collide.
-  purgeLock: Prisma.sql`SELECT pg_try_advisory_xact_lock(1416126830) AS held`,
+  purgeLock: (purge) => Prisma.sql`SELECT pg_try_advisory_xact_lock(${PURGE_LOCK_KEYS[purge]}::bigint) AS held`,
 };
 
 export function sqlDialect(provider: DatabaseProvider): SqlDialect {
   return provider === "sqlite" ? sqliteDialect : postgresDialect;
+}
+
+/** Takes `purge`'s lock in the transaction `tx`; false when another instance holds it (always true on SQLite). */
+export async function holdsPurgeLock(
+  tx: Prisma.TransactionClient,
+  dialect: SqlDialect,
+  purge: BackgroundPurge,
+): Promise<boolean> {
+  if (!dialect.purgeLock) return true;
+  const [row] = await tx.$queryRaw<{ held: boolean }[]>(dialect.purgeLock(purge));
+  return row?.held ?? false;
 }

@@ -1,5 +1,5 @@
-// The embedded SQLite database, better-sqlite3 through Prisma's driver adapter, with the settings and the one fix this
-// project relies on.
+// The embedded SQLite database, better-sqlite3 through Prisma's driver adapter, with the settings and the two fixes
+// this project relies on.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
@@ -17,6 +17,15 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 function pragmas(synchronous: SqliteSynchronous): string {
   return ["PRAGMA journal_mode = WAL", `PRAGMA synchronous = ${synchronous}`, "PRAGMA foreign_keys = ON"].join(";\n");
+}
+
+/**
+ * The adapter's executeRaw steps a statement once (better-sqlite3's `run`), which is all an INSERT or DELETE needs;
+ * `PRAGMA incremental_vacuum(N)` frees one page per step, so through executeRaw it freed 1 page, not N. A
+ * parameterless PRAGMA goes through executeScript (`exec`), which steps it to the end; it reports 0 rows changed.
+ */
+function isPragmaCommand(query: SqlQuery): boolean {
+  return query.args.length === 0 && /^\s*PRAGMA\b/i.test(query.sql);
 }
 
 /** Counts transactions that are open or waiting to open, and lets others wait until there are none. */
@@ -64,7 +73,9 @@ function isolateTransactions(adapter: SqlDriverAdapter): SqlDriverAdapter {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
     queryRaw: afterTransactions((query: SqlQuery) => adapter.queryRaw(query)),
-    executeRaw: afterTransactions((query: SqlQuery) => adapter.executeRaw(query)),
+    executeRaw: afterTransactions((query: SqlQuery) =>
+      isPragmaCommand(query) ? adapter.executeScript(query.sql).then(() => 0) : adapter.executeRaw(query),
+    ),
     executeScript: afterTransactions((script: string) => adapter.executeScript(script)),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
     dispose: () => adapter.dispose(),

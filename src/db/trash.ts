@@ -5,7 +5,7 @@
 // and writes its audit row in the same transaction: a row is always in exactly one of "Thing" and "TrashedThing".
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import { auditStatement, type AuditRow } from "./audit.ts";
-import type { SqlDialect } from "./dialect.ts";
+import { holdsPurgeLock, type SqlDialect } from "./dialect.ts";
 import { emptyExactly } from "./empty-exactly.ts";
 import { CountMismatchError, DeletionNotFoundError, NotYourDeletionError, UndoExpiredError } from "./errors.ts";
 import { ascending, missingFrom, type IdRow } from "./id-lists.ts";
@@ -203,12 +203,8 @@ export class ThingTrash {
    * Null when another instance holds the purge lock (PostgreSQL); otherwise the purged ids (empty: nothing left).
    */
   async purgeExpired(batchSize: number): Promise<number[] | null> {
-    const lock = this.dialect.purgeLock;
     return this.prisma.$transaction(async (tx) => {
-      if (lock) {
-        const [row] = await tx.$queryRaw<{ held: boolean }[]>(lock);
-        if (!row?.held) return null;
-      }
+      if (!(await holdsPurgeLock(tx, this.dialect, "trash"))) return null;
       const expired = Prisma.sql`SELECT t."id" FROM ${TRASH} t JOIN ${DELETION} d ON d."id" = t."deletionId" WHERE d."restorableUntil" <= ${this.now()} LIMIT ${batchSize}`;
       const rows = await tx.$queryRaw<IdRow[]>`DELETE FROM ${TRASH} WHERE "id" IN (${expired}) RETURNING "id"`;
       if (rows.length > 0) {

@@ -14,6 +14,16 @@ export const CURSOR_VALUE_EXTENSION = "cursorValue";
 
 export type CursorValueTest = (value: unknown) => boolean;
 
+/** A compound cursor [time, id], as Pothos encodes one (the deletions list, the audit log); `isId` checks the id. */
+export const isTimeAndIdCursor =
+  (isId: (id: unknown) => boolean): CursorValueTest =>
+  (value) =>
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value[0] instanceof Date &&
+    !Number.isNaN(value[0].getTime()) &&
+    isId(value[1]);
+
 const CURSOR_ARGUMENTS = ["after", "before"] as const;
 
 /**

@@ -4,6 +4,7 @@ import "./scalars.ts";
 import "./thing.ts";
 import "./delete-things.ts";
 import "./trash.ts";
+import "./audit-log.ts";
 import "./things-changed.ts";
 import "./things-deleted.ts";
 

@@ -11,7 +11,7 @@ import { throwAsClientError } from "./client-errors.ts";
 import { BOUNDED_BY_SCOPE, deletesRows } from "./delete-budget.ts";
 import { distinctIdCount, requireRowCount, subjectOf } from "./delete-things.ts";
 import { isThingId, parseThingIds } from "./ids.ts";
-import { CURSOR_VALUE_EXTENSION } from "./cursors.ts";
+import { CURSOR_VALUE_EXTENSION, isTimeAndIdCursor } from "./cursors.ts";
 import { DeletionObject } from "./deletion.ts";
 import { selectedIds, selectsAny } from "./selection.ts";
 import { MAX_PAGE_SIZE, requirePageSize } from "./thing.ts";
@@ -80,14 +80,8 @@ function visibleDeletions(context: AppContext): Prisma.DeletionWhereInput {
   return anySubject ? {} : { deletedBy: subject };
 }
 
-/** A cursor of the deletions list: [deletedAt, id], as Pothos encodes a compound cursor. */
-const isDeletionCursor = (value: unknown) =>
-  Array.isArray(value) &&
-  value.length === 2 &&
-  value[0] instanceof Date &&
-  !Number.isNaN(value[0].getTime()) &&
-  typeof value[1] === "string" &&
-  value[1].length <= 64;
+/** A cursor of the deletions list: [deletedAt, id]. */
+const isDeletionCursor = isTimeAndIdCursor((id) => typeof id === "string" && id.length <= 64);
 
 /**
  * The trash list's order, newest deletion first: deletion ids are UUIDv7 (src/db/uuid-v7.ts), which sort by time,

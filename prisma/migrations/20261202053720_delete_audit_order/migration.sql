@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE UNIQUE INDEX "DeleteAudit_at_id_key" ON "DeleteAudit"("at", "id");

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE UNIQUE INDEX "DeleteAudit_at_id_key" ON "DeleteAudit"("at", "id");
+
