@@ -2,7 +2,43 @@
 // documents for the operations the tests send, and typed documents for the Apollo example client and for the web
 // example (separate outputs, so each example can be copied with its own gql/ folder). `npm run codegen:check` fails
 // when any is stale.
+//
+// The examples' documents are trusted documents (docs/security.md): each carries its SHA-256 hash in `__meta__.hash`,
+// which the clients send instead of the document, and gql/persisted-documents.json lists them. The server's copy of
+// the same list is src/trusted-documents/*.generated.ts, written here too so that src never reads examples/.
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const typedDocumentsConfig = {
+  useTypeImports: true,
+  enumsAsTypes: true,
+  scalars: { ID: "string", DateTime: "string" },
+};
+
+/**
+ * What a client sends by hash must be exactly what it would have sent in full: Apollo's cache adds `__typename` to
+ * every selection, so the hashed documents select it too. The server-side list gets the same transform.
+ */
+const trustedDocumentTransforms = [addTypenameSelectionDocumentTransform];
+
+/** An example client's typed documents, with hashes, and the server's list of them. */
+function trustedClient(example: "apollo" | "web"): CodegenConfig["generates"] {
+  const documents = [`examples/${example}/**/*.graphql`];
+  return {
+    [`./examples/${example}/gql/`]: {
+      documents,
+      preset: "client",
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
+      documentTransforms: trustedDocumentTransforms,
+      config: typedDocumentsConfig,
+    },
+    [`./src/trusted-documents/${example}-example.generated.ts`]: {
+      documents,
+      plugins: ["./tools/codegen/trusted-documents.ts"],
+      documentTransforms: trustedDocumentTransforms,
+    },
+  };
+}
 
 const config: CodegenConfig = {
   schema: "./src/schema/index.ts",
@@ -16,20 +52,10 @@ const config: CodegenConfig = {
       documents: ["test/operations/**/*.graphql"],
       preset: "client",
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
+      config: typedDocumentsConfig,
     },
-    "./examples/apollo/gql/": {
-      documents: ["examples/apollo/**/*.graphql"],
-      preset: "client",
-      presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
-    },
-    "./examples/web/gql/": {
-      documents: ["examples/web/**/*.graphql"],
-      preset: "client",
-      presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
-    },
+    ...trustedClient("apollo"),
+    ...trustedClient("web"),
   },
 };
 
