@@ -100,6 +100,11 @@ export interface Config {
   http: HttpLimits;
   /** Origins (scheme://host[:port]) whose pages may read responses (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
+  /**
+   * Only trusted documents (by hash, src/trusted-documents/) are executed, unless the token has things:any-document
+   * (TRUSTED_DOCUMENTS_ONLY).
+   */
+  trustedDocumentsOnly: boolean;
 }
 
 /** Bounds on client connections, so slow or idle clients cannot hold sockets (and memory) without limit. */
@@ -341,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwt: readJwt(env),
       readsRequireAuth: readBoolean(env, "READS_REQUIRE_AUTH", false),
     },
+    trustedDocumentsOnly: readBoolean(env, "TRUSTED_DOCUMENTS_ONLY", false),
     graphiql: readBoolean(env, "GRAPHIQL", !production),
     introspection: readBoolean(env, "INTROSPECTION", !production),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
