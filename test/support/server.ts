@@ -88,9 +88,16 @@ export const SCOPED_API_KEYS = {
   delete: { key: "test-key-things-delete", sub: "deleter", scopes: ["things:delete"] },
 } as const;
 
+/**
+ * Every scope but things:any-document, subject "test" like TEST_API_KEY: what a deployed client (the examples) has,
+ * so on a TRUSTED_DOCUMENTS_ONLY=true server it runs trusted documents only.
+ */
+export const TRUSTED_CLIENT_API_KEY = "test-key-for-trusted-documents-only";
+
 /** API_KEYS for every server a test starts, in process or as a separate process. */
 export const TEST_API_KEYS_ENV = JSON.stringify([
   { key: TEST_API_KEY, sub: "test", scopes: [...SCOPES] },
+  { key: TRUSTED_CLIENT_API_KEY, sub: "test", scopes: SCOPES.filter((scope) => scope !== "things:any-document") },
   ...Object.values(SCOPED_API_KEYS),
 ]);
 
