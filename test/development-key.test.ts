@@ -33,6 +33,7 @@ describe("authentication at start", () => {
       await createAuthenticator(first.auth)
     )(new Request("http://x/", { headers: { authorization: `Bearer ${key!.key}` } }));
     expect([...principal!.scopes].sort()).toEqual([
+      "things:any-document",
       "things:delete",
       "things:delete-all",
       "things:read",

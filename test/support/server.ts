@@ -126,6 +126,8 @@ export interface TestServerOptions {
   graphiqlHeaders?: Record<string, string>;
   /** The app's clock (trash expiry); the system clock by default. */
   now?: () => Date;
+  /** Called whenever the app authenticates a request, e.g. to count how often it does. */
+  onAuthenticate?: (request: Request) => void;
 }
 
 export interface Subscription<TData> {
@@ -227,6 +229,7 @@ export async function startTestServer({
   databaseUrl: sharedUrl,
   graphiqlHeaders = authorization(TEST_API_KEY),
   now = () => new Date(),
+  onAuthenticate,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -239,12 +242,17 @@ export async function startTestServer({
     onSql: (statement) => sql.push(statement),
   });
   const trash = new ThingTrash(database.prisma, database.dialect, now);
+  const settings = await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env });
   const app = createApp({
     database,
     logger,
     // GraphiQL starts with the test key unless a test says otherwise, as `npm start` pre-fills the development key.
     graphiqlHeaders,
-    ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
+    config: settings.config,
+    authenticate: (request) => {
+      onAuthenticate?.(request);
+      return settings.authenticate(request);
+    },
     readiness: databaseReadiness(database),
     now,
     trash,
