@@ -5,7 +5,7 @@
 //
 // The examples' documents are trusted documents (docs/security.md): each carries its SHA-256 hash in `__meta__.hash`,
 // which the clients send instead of the document, and gql/persisted-documents.json lists them. The server's copy of
-// the same list is src/trusted-documents/*.generated.ts, written here too so that src never reads examples/.
+// the same list is src/trusted-documents/generated/, written here too so that src never reads examples/.
 import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
@@ -32,7 +32,7 @@ function trustedClient(example: "apollo" | "web"): CodegenConfig["generates"] {
       documentTransforms: trustedDocumentTransforms,
       config: typedDocumentsConfig,
     },
-    [`./src/trusted-documents/${example}-example.generated.ts`]: {
+    [`./src/trusted-documents/generated/${example}-example.ts`]: {
       documents,
       plugins: ["./tools/codegen/trusted-documents.ts"],
       documentTransforms: trustedDocumentTransforms,

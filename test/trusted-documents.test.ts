@@ -109,7 +109,10 @@ describe("TRUSTED_DOCUMENTS_ONLY=true", () => {
     const attempts = [
       server.execute(DeleteThingsDocument, { ids: [id!] }, { token: TRUSTED_CLIENT_API_KEY }),
       // Even a trusted document's own text: what is trusted is the hash, which the server looks up.
-      server.post({ query: print(DeleteSelectionDocument), variables: { ids: [id] } }, { token: TRUSTED_CLIENT_API_KEY }),
+      server.post(
+        { query: print(DeleteSelectionDocument), variables: { ids: [id] } },
+        { token: TRUSTED_CLIENT_API_KEY },
+      ),
       server.execute(ThingCountDocument, {}, { token: null }),
     ];
     for (const result of await Promise.all(attempts)) {

@@ -28,14 +28,11 @@ export class SseLink extends ApolloLink {
     return new Observable<ApolloLink.Result>((observer) =>
       // graphql-sse returns its own unsubscribe function, which aborts the request: Apollo calls it when the
       // last subscriber leaves.
-      this.#client.subscribe<Record<string, unknown>, Record<string, unknown>>(
-        request,
-        {
-          next: (result) => observer.next(result),
-          error: (error) => observer.error(error),
-          complete: () => observer.complete(),
-        },
-      ),
+      this.#client.subscribe<Record<string, unknown>, Record<string, unknown>>(request, {
+        next: (result) => observer.next(result),
+        error: (error) => observer.error(error),
+        complete: () => observer.complete(),
+      }),
     );
   }
 }

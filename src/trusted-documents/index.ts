@@ -1,17 +1,14 @@
 // The trusted documents: the operations the project's own clients (examples/apollo, examples/web) were built with,
 // by SHA-256 hash. Generated into this folder by `npm run codegen` (codegen.ts), so the server and its esbuild bundle
 // carry them as code and never read examples/ at run time.
-import { trustedDocuments as apolloExample } from "./apollo-example.generated.ts";
-import { trustedDocuments as webExample } from "./web-example.generated.ts";
-
-/** graphql-over-http's document identifier: `sha256:` and the hex digest of the normalised document. */
-export type DocumentId = `sha256:${string}`;
+import { trustedDocuments as apolloExample } from "./generated/apollo-example.ts";
+import { trustedDocuments as webExample } from "./generated/web-example.ts";
 
 const byId = new Map<string, string>(
   Object.entries({ ...apolloExample, ...webExample }).map(([id, entry]) => [id, entry.document]),
 );
 
-/** The document a trusted id stands for; undefined when the id is not one of ours. */
+/** The document a trusted id (`sha256:<hex>`) stands for; undefined when the id is not one of ours. */
 export function trustedDocument(id: string): string | undefined {
   return byId.get(id);
 }

@@ -8,12 +8,7 @@ import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection } from "../../examples/apollo/delete-selection.ts";
 import type { ThingsChangedEvent } from "../../examples/apollo/evict-deleted-things.ts";
 import { followThingsChanged } from "../../examples/apollo/follow-things-changed.ts";
-import {
-  startHttpServer,
-  TEST_API_KEY,
-  TRUSTED_CLIENT_API_KEY,
-  type HttpTestServer,
-} from "../support/server.ts";
+import { startHttpServer, TEST_API_KEY, TRUSTED_CLIENT_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
 let server: HttpTestServer;

@@ -84,14 +84,26 @@ describe("evictDeletedThings with filtered lists", () => {
     const target = cache();
     writeList(target, { first: 10 }, ["1", "2", "3"], 3);
     const read = writeList(target, { first: 10, filter: { textContains: "text 1" } }, ["1"], 1);
-    evictDeletedThings(target, { __typename: "DeleteThingsPayload" as const, deletedCount: 2, deletedIds: ["2", "3"], notFoundIds: [], dryRun: false });
+    evictDeletedThings(target, {
+      __typename: "DeleteThingsPayload",
+      deletedCount: 2,
+      deletedIds: ["2", "3"],
+      notFoundIds: [],
+      dryRun: false,
+    });
     expect(read()).toMatchObject({ thingCount: 1, things: { totalCount: 1 } });
   });
 
   it("evicts a filtered count when a removed Thing was never cached, since it may have matched", () => {
     const target = cache();
     const read = writeList(target, { first: 10, filter: { textContains: "text" } }, ["1"], 5);
-    evictDeletedThings(target, { __typename: "DeleteThingsPayload" as const, deletedCount: 1, deletedIds: ["9"], notFoundIds: [], dryRun: false });
+    evictDeletedThings(target, {
+      __typename: "DeleteThingsPayload",
+      deletedCount: 1,
+      deletedIds: ["9"],
+      notFoundIds: [],
+      dryRun: false,
+    });
     expect(read()).toBeNull();
   });
 });
