@@ -65,8 +65,9 @@ export function trustedDocumentsPlugin({ trustedOnly, authenticate }: TrustedDoc
   });
   return {
     onParams(payload) {
-      // Neither a document nor a hash: Yoga's own check answers "Must provide query string." (BAD_REQUEST).
-      if (payload.params.query == null && documentIdOf(payload.params) === null) return;
+      // Neither a document nor a hash: Yoga answers as it always did ("Must provide query string.", BAD_REQUEST, or
+      // a parse error for an empty one) instead of the plugin's uncoded PersistedQueryKeyNotFound.
+      if (!payload.params.query && documentIdOf(payload.params) === null) return;
       return onParams?.(payload);
     },
     onParse,
