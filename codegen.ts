@@ -1,9 +1,44 @@
 // graphql-codegen: the committed printed schema (schema.graphql, sorted so diffs show real API changes), typed
 // documents for the operations the tests send, and typed documents for the Apollo example client and for the web
-// example (separate outputs, so each example can be copied with its own gql/ folder), and the names of the
-// operations the project ships, which the metrics label by name. `npm run codegen:check` fails
+// example (separate outputs, so each example can be copied with its own gql/ folder). `npm run codegen:check` fails
 // when any is stale.
+//
+// The examples' documents are trusted documents (docs/security.md): each carries its SHA-256 hash in `__meta__.hash`,
+// which the clients send instead of the document, and gql/persisted-documents.json lists them. The server's copy of
+// the same list is src/trusted-documents/generated/, written here too so that src never reads examples/.
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const typedDocumentsConfig = {
+  useTypeImports: true,
+  enumsAsTypes: true,
+  scalars: { ID: "string", DateTime: "string" },
+};
+
+/**
+ * What a client sends by hash must be exactly what it would have sent in full: Apollo's cache adds `__typename` to
+ * every selection, so the hashed documents select it too. The server-side list gets the same transform.
+ */
+const trustedDocumentTransforms = [addTypenameSelectionDocumentTransform];
+
+/** An example client's typed documents, with hashes, and the server's list of them. */
+function trustedClient(example: "apollo" | "web"): CodegenConfig["generates"] {
+  const documents = [`examples/${example}/**/*.graphql`];
+  return {
+    [`./examples/${example}/gql/`]: {
+      documents,
+      preset: "client",
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
+      documentTransforms: trustedDocumentTransforms,
+      config: typedDocumentsConfig,
+    },
+    [`./src/trusted-documents/generated/${example}-example.ts`]: {
+      documents,
+      plugins: ["./tools/codegen/trusted-documents.ts"],
+      documentTransforms: trustedDocumentTransforms,
+    },
+  };
+}
 
 const config: CodegenConfig = {
   schema: "./src/schema/index.ts",
@@ -17,14 +52,10 @@ const config: CodegenConfig = {
       documents: ["test/operations/**/*.graphql"],
       preset: "client",
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
+      config: typedDocumentsConfig,
     },
-    "./examples/apollo/gql/": {
-      documents: ["examples/apollo/**/*.graphql"],
-      preset: "client",
-      presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
-    },
+    ...trustedClient("apollo"),
+    ...trustedClient("web"),
     // The operation names the metrics label as themselves (src/plugins/use-metrics.ts); any other is `other`.
     "./src/known-operation-names.ts": {
       documents: [
@@ -32,16 +63,10 @@ const config: CodegenConfig = {
         "examples/apollo/operations.graphql",
         "examples/web/operations.graphql",
       ],
-      plugins: ["./scripts/codegen-operation-names.ts"],
+      plugins: ["./tools/codegen/operation-names.ts"],
       // The examples and GraphiQL share names (UndoDelete, Trash, …): one name here, not a clash. Each document is
       // validated against the schema by its own output above (GraphiQL's by test/graphiql-document.test.ts).
       config: { skipDocumentsValidation: true },
-    },
-    "./examples/web/gql/": {
-      documents: ["examples/web/**/*.graphql"],
-      preset: "client",
-      presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: "string", DateTime: "string" } },
     },
   },
 };

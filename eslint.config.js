@@ -11,6 +11,7 @@ export default defineConfig(
       "src/generated/",
       "test/gql/",
       "examples/*/gql/",
+      "src/trusted-documents/generated/",
       "dist/",
       "examples/*/dist/",
       "node_modules/",

@@ -119,6 +119,11 @@ export interface Config {
   /** Set (OTEL_EXPORTER_OTLP_ENDPOINT): OpenTelemetry traces are exported; unset, no OpenTelemetry module loads. */
   tracing: TracingSettings | undefined;
   metrics: MetricsSettings;
+  /**
+   * Only trusted documents (by hash, src/trusted-documents/) are executed, unless the token has things:any-document
+   * (TRUSTED_DOCUMENTS_ONLY).
+   */
+  trustedDocumentsOnly: boolean;
 }
 
 /** OpenTelemetry's sampler names (the OTEL_TRACES_SAMPLER values of its SDK specification). */
@@ -451,6 +456,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwt: readJwt(env),
       readsRequireAuth: readBoolean(env, "READS_REQUIRE_AUTH", false),
     },
+    trustedDocumentsOnly: readBoolean(env, "TRUSTED_DOCUMENTS_ONLY", false),
     graphiql: readBoolean(env, "GRAPHIQL", !production),
     introspection: readBoolean(env, "INTROSPECTION", !production),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

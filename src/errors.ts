@@ -46,6 +46,13 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   /** GraphiQL (GET /graphql asking for text/html) requested by a page of another origin; HTTP 403. */
   CROSS_ORIGIN: "CROSS_ORIGIN",
+  /**
+   * HTTP 400 under TRUSTED_DOCUMENTS_ONLY=true: the request carried a document instead of a trusted document's hash,
+   * and its token lacks things:any-document. Nothing ran.
+   */
+  TRUSTED_DOCUMENT_REQUIRED: "TRUSTED_DOCUMENT_REQUIRED",
+  /** HTTP 400: the request named a trusted document hash (`documentId` or persistedQuery) this server does not know. */
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

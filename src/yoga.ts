@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { createYoga, type Plugin } from "graphql-yoga";
-import type { Authenticate } from "./auth/tokens.ts";
+import { authenticateOncePerRequest, type Authenticate } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { AppServices, RequestContext } from "./context.ts";
 import { CSRF_HEADER, csrfPreventionPlugin } from "./plugins/use-csrf-prevention.ts";
@@ -25,6 +25,7 @@ import type { Logger } from "./logger.ts";
 import { readinessPlugin, type ReadinessCheck } from "./http/readiness.ts";
 import { requestErrorCodesPlugin } from "./plugins/use-error-codes.ts";
 import { requestLogPlugin } from "./plugins/use-request-log.ts";
+import { DOCUMENT_ID_PARAM, trustedDocumentsPlugin } from "./plugins/use-trusted-documents.ts";
 import { schema } from "./schema/index.ts";
 import { ThingCreates } from "./db/thing-creates.ts";
 import { ThingDeletes } from "./db/thing-deletes.ts";
@@ -48,6 +49,7 @@ export interface AppOptions {
     | "trash"
     | "metrics"
     | "deleteRateLimit"
+    | "trustedDocumentsOnly"
   > & {
     auth: Pick<Config["auth"], "readsRequireAuth">;
   };
@@ -85,7 +87,8 @@ function requestIdOf(request: Request): string {
 }
 
 export function createApp(options: AppOptions) {
-  const { database, logger, config, authenticate, graphiqlHeaders, events, readiness } = options;
+  const { database, logger, config, graphiqlHeaders, events, readiness } = options;
+  const authenticate = authenticateOncePerRequest(options.authenticate);
   const now = options.now ?? (() => new Date());
   const trash = options.trash ?? new ThingTrash(database.prisma, database.dialect, now);
   const metrics = config.metrics.enabled
@@ -136,6 +139,7 @@ export function createApp(options: AppOptions) {
     // Served by graphiqlPlugin, which refuses cross-origin requests (src/http/graphiql.ts).
     graphiql: false,
     cors: corsPolicy(config.corsOrigins),
+    extraParamNames: [DOCUMENT_ID_PARAM],
     plugins: [
       // First: a scrape is answered before GraphiQL, readiness or CSRF prevention look at the request, and the
       // HTTP histogram's clock starts as early as it can.
@@ -158,6 +162,7 @@ export function createApp(options: AppOptions) {
       // Browsers send some GETs and form POSTs without a preflight; requiring a header they cannot set blocks
       // cross-site requests. JSON POSTs, which every GraphQL client sends, are preflighted and pass.
       csrfPreventionPlugin({ requestHeaders: [CSRF_HEADER] }),
+      trustedDocumentsPlugin({ trustedOnly: config.trustedDocumentsOnly, authenticate }),
       documentLimitsPlugin(),
       // Throws here, at app creation, when a Mutation field declares no delete budget.
       deleteBudgetPlugin(schema, config.maxDeleteIds),

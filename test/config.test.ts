@@ -194,3 +194,15 @@ describe("DELETE_RATE_LIMIT", () => {
     },
   );
 });
+
+describe("TRUSTED_DOCUMENTS_ONLY", () => {
+  it("is off by default, and reads true/false or 1/0", () => {
+    expect(loadConfig({}).trustedDocumentsOnly).toBe(false);
+    expect(loadConfig({ TRUSTED_DOCUMENTS_ONLY: "true" }).trustedDocumentsOnly).toBe(true);
+    expect(loadConfig({ TRUSTED_DOCUMENTS_ONLY: "0" }).trustedDocumentsOnly).toBe(false);
+  });
+
+  it("refuses anything else, so a typo cannot leave the server open", () => {
+    expect(() => loadConfig({ TRUSTED_DOCUMENTS_ONLY: "yes" })).toThrow(/TRUSTED_DOCUMENTS_ONLY must be true or false/);
+  });
+});

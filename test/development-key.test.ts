@@ -34,6 +34,7 @@ describe("authentication at start", () => {
     )(new Request("http://x/", { headers: { authorization: `Bearer ${key!.key}` } }));
     expect([...principal!.scopes].sort()).toEqual([
       "things:audit",
+      "things:any-document",
       "things:delete",
       "things:delete-all",
       "things:read",

@@ -1,10 +1,12 @@
-// The Apollo Client for this API: queries and mutations over HTTP, subscriptions over SSE, and the cache policy
-// that makes deletes show up in lists without a refetch.
+// The Apollo Client for this API: queries and mutations over HTTP, subscriptions over SSE, every operation sent as
+// a trusted document's hash (trusted-documents.ts), and the cache policy that makes deletes show up in lists without
+// a refetch.
 import { ApolloClient, ApolloLink, HttpLink } from "@apollo/client";
 import { OperationTypeNode } from "graphql";
 import { createClient, type ClientOptions } from "graphql-sse";
 import { createThingsCache, type ThingsCacheOptions } from "./cache.ts";
 import { SseLink } from "./sse-link.ts";
+import { trustedDocumentsLink } from "./trusted-documents.ts";
 
 export interface ThingsClientOptions {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -27,6 +29,6 @@ export function createThingsClient({ url, token, fetch, sse, cache }: ThingsClie
     operation.operationType === OperationTypeNode.SUBSCRIPTION;
   return new ApolloClient({
     cache: createThingsCache(cache),
-    link: ApolloLink.split(isSubscription, subscriptions, http),
+    link: ApolloLink.from([trustedDocumentsLink(), ApolloLink.split(isSubscription, subscriptions, http)]),
   });
 }

@@ -29,9 +29,7 @@ export function restoreThingsInCache(
   cache.batch({
     update: (batch) => {
       const restored = things.flatMap((thing) => {
-        // With __typename, as the server sends it: Apollo needs it to normalise; the generated types omit it.
-        const data = { __typename: "Thing", ...thing } as ThingFieldsFragment;
-        const ref = batch.writeFragment({ fragment: ThingFieldsFragmentDoc, data });
+        const ref = batch.writeFragment({ fragment: ThingFieldsFragmentDoc, data: thing });
         return ref ? [{ thing, ref }] : [];
       });
       const matching = (args: ThingsFieldArgs) => restored.filter(({ thing }) => matchesFilter(thing, args.filter));

@@ -86,6 +86,22 @@ async function jwtVerifier(config: JwtConfig): Promise<(token: string) => Promis
   return async (token) => (await jwtVerify(token, jwks, options)).payload;
 }
 
+/**
+ * The same principal for every ask about one request: Yoga's plugins (trusted documents) need the caller before the
+ * context exists, and a JWT should be verified once, not once per asker.
+ */
+export function authenticateOncePerRequest(authenticate: Authenticate): Authenticate {
+  const principals = new WeakMap<Request, Promise<Principal | null>>();
+  return (request) => {
+    let principal = principals.get(request);
+    if (principal === undefined) {
+      principal = authenticate(request);
+      principals.set(request, principal);
+    }
+    return principal;
+  };
+}
+
 /** No header: anonymous (null). A header that is not a valid Bearer token: UNAUTHENTICATED, never anonymous. */
 export async function createAuthenticator(config: AuthConfig): Promise<Authenticate> {
   const keys = config.apiKeys.map((key) => ({ digest: digest(key.key), config: key }));

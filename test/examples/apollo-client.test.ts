@@ -1,28 +1,34 @@
-// The Apollo example against a real server: deleting a selection corrects the cache from the payload, so a watched
-// list shrinks with no refetch.
+// The Apollo example against a real server that runs trusted documents only, with a token without
+// things:any-document, as a deployed client has: deleting a selection corrects the cache from the payload, so a
+// watched list shrinks with no refetch, and every request names its document by hash.
 import type { ApolloClient } from "@apollo/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection, deleteSelectionAndRefetch } from "../../examples/apollo/delete-selection.ts";
 import { ThingsListDocument } from "../../examples/apollo/gql/graphql.ts";
-import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
+import { startHttpServer, TRUSTED_CLIENT_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
 let server: HttpTestServer;
 let client: ApolloClient;
+/** The operationName of every request, and whether any carried a document instead of a hash. */
 let requests: string[];
+let sentDocuments: number;
 let list: WatchedList;
 let ids: string[];
 
 beforeEach(async () => {
-  server = await startHttpServer();
+  server = await startHttpServer({ env: { TRUSTED_DOCUMENTS_ONLY: "true" } });
   ids = (await server.seed(["a", "b", "c", "d", "e"])).map(String);
   requests = [];
+  sentDocuments = 0;
   client = createThingsClient({
     url: server.url,
-    token: TEST_API_KEY,
+    token: TRUSTED_CLIENT_API_KEY,
     fetch: (input, init) => {
-      requests.push(JSON.parse(init?.body as string).operationName);
+      const body = JSON.parse(init?.body as string) as { operationName: string; query?: string };
+      requests.push(body.operationName);
+      if (body.query !== undefined) sentDocuments += 1;
       return fetch(input, init);
     },
   });
@@ -33,6 +39,7 @@ afterEach(async () => {
   list.stop();
   client.stop();
   await server.close();
+  expect(sentDocuments).toBe(0);
 });
 
 describe("Apollo example: deleteSelection + evictDeletedThings", () => {

@@ -8,7 +8,7 @@ import { createThingsClient } from "../../examples/apollo/client.ts";
 import { deleteSelection } from "../../examples/apollo/delete-selection.ts";
 import type { ThingsChangedEvent } from "../../examples/apollo/evict-deleted-things.ts";
 import { followThingsChanged } from "../../examples/apollo/follow-things-changed.ts";
-import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
+import { startHttpServer, TEST_API_KEY, TRUSTED_CLIENT_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
 let server: HttpTestServer;
@@ -23,14 +23,16 @@ let ids: string[];
 
 beforeEach(async () => {
   // Two: a delete of three ids sends an event without them (truncated), which the client must handle too.
-  server = await startHttpServer({ env: { EVENT_MAX_IDS: "2" } });
+  // Trusted documents only: the watcher subscribes by hash; `other` and the raw request below, with TEST_API_KEY
+  // (things:any-document), are what a script may still send.
+  server = await startHttpServer({ env: { EVENT_MAX_IDS: "2", TRUSTED_DOCUMENTS_ONLY: "true" } });
   ids = (await server.seed(["a", "b", "c", "d"])).map(String);
   events.length = 0;
   let connected!: () => void;
   const isConnected = new Promise<void>((resolve) => (connected = resolve));
   watcher = createThingsClient({
     url: server.url,
-    token: TEST_API_KEY,
+    token: TRUSTED_CLIENT_API_KEY,
     sse: { retryAttempts: 0, on: { connected: () => connected() } },
   });
   other = createThingsClient({ url: server.url, token: TEST_API_KEY });

@@ -8,7 +8,7 @@ import { createThingsClient } from "../../examples/apollo/client.ts";
 import type { ThingsChangedEvent } from "../../examples/apollo/evict-deleted-things.ts";
 import { followThingsChanged } from "../../examples/apollo/follow-things-changed.ts";
 import { deleteSelectionUndoable, undoDeletion } from "../../examples/apollo/undo-deletion.ts";
-import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
+import { startHttpServer, TRUSTED_CLIENT_API_KEY, type HttpTestServer } from "../support/server.ts";
 import { watchList, type WatchedList } from "./watch-list.ts";
 
 let server: HttpTestServer;
@@ -17,7 +17,8 @@ const clients: ApolloClient[] = [];
 const stops: (() => void)[] = [];
 
 beforeEach(async () => {
-  server = await startHttpServer();
+  // The example is a deployed client: trusted documents only, and a token without things:any-document.
+  server = await startHttpServer({ env: { TRUSTED_DOCUMENTS_ONLY: "true" } });
   ids = (await server.seed(["red a", "blue b", "red c", "blue d", "red e"])).map(String);
 });
 afterEach(async () => {
@@ -31,7 +32,7 @@ function recordingClient(connected?: () => void) {
   const requests: string[] = [];
   const client = createThingsClient({
     url: server.url,
-    token: TEST_API_KEY,
+    token: TRUSTED_CLIENT_API_KEY,
     fetch: (input, init) => {
       requests.push(JSON.parse(init?.body as string).operationName);
       return fetch(input, init);

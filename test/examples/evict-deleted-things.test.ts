@@ -6,8 +6,9 @@ import { ThingsListDocument } from "../../examples/apollo/gql/graphql.ts";
 
 function cacheWith(ids: string[]) {
   const cache = createThingsCache();
-  // Written as the server sends it, with __typename (Apollo needs it to normalise Things); the generated types omit it.
+  // Written as the server sends it, with __typename (Apollo needs it to normalise Things).
   const data = {
+    __typename: "Query" as const,
     thingCount: ids.length,
     things: {
       totalCount: ids.length,
@@ -27,13 +28,25 @@ describe("evictDeletedThings", () => {
   it("leaves the cache untouched for a dry run, which deleted nothing", () => {
     const { cache, read } = cacheWith(["1", "2"]);
     const before = read();
-    evictDeletedThings(cache, { deletedCount: 0, deletedIds: ["1"], notFoundIds: [], dryRun: true });
+    evictDeletedThings(cache, {
+      __typename: "DeleteThingsPayload",
+      deletedCount: 0,
+      deletedIds: ["1"],
+      notFoundIds: [],
+      dryRun: true,
+    });
     expect(read()).toEqual(before);
   });
 
   it("evicts stale notFoundIds without counting them as removed", () => {
     const { cache, read } = cacheWith(["1", "2", "3"]);
-    evictDeletedThings(cache, { deletedCount: 1, deletedIds: ["1"], notFoundIds: ["2"], dryRun: false });
+    evictDeletedThings(cache, {
+      __typename: "DeleteThingsPayload",
+      deletedCount: 1,
+      deletedIds: ["1"],
+      notFoundIds: ["2"],
+      dryRun: false,
+    });
     const after = read();
     expect(after?.things.edges.map((edge) => edge.node.id)).toEqual(["3"]);
     expect([after?.thingCount, after?.things.totalCount]).toEqual([2, 2]);
@@ -41,7 +54,13 @@ describe("evictDeletedThings", () => {
 
   it("with adjustCounts: false evicts the Things but leaves the counts to the thingsDeleted events", () => {
     const { cache, read } = cacheWith(["1", "2"]);
-    const payload = { deletedCount: 1, deletedIds: ["1"], notFoundIds: [], dryRun: false };
+    const payload = {
+      __typename: "DeleteThingsPayload" as const,
+      deletedCount: 1,
+      deletedIds: ["1"],
+      notFoundIds: [],
+      dryRun: false,
+    };
     evictDeletedThings(cache, payload, { adjustCounts: false });
     expect(read()).toMatchObject({ thingCount: 2, things: { totalCount: 2, edges: [{ node: { id: "2" } }] } });
   });

@@ -32,6 +32,7 @@ function writeList(
   thingCount: number,
 ) {
   const data = {
+    __typename: "Query" as const,
     thingCount,
     things: {
       totalCount: thingCount,
@@ -60,7 +61,7 @@ describe("restoreThingsInCache", () => {
   it("leaves lists whose filter the Thing does not match, and their counts, untouched", () => {
     const target = cache();
     const read = writeList(target, { first: 10, filter: { textEquals: "text 1" } }, ["1"], 1);
-    restoreThingsInCache(target, [{ id: "2", text: "text 2" }]);
+    restoreThingsInCache(target, [{ __typename: "Thing", id: "2", text: "text 2" }]);
     expect(read()).toMatchObject({ thingCount: 1, things: { totalCount: 1, edges: [{ node: { id: "1" } }] } });
   });
 
@@ -73,7 +74,7 @@ describe("restoreThingsInCache", () => {
     }));
     const data = { things: { totalCount: 6, edges, __typename: "QueryThingsConnection" } };
     target.writeQuery({ query: NextPageDocument, variables, data });
-    restoreThingsInCache(target, [{ id: "4", text: "text 4" }]);
+    restoreThingsInCache(target, [{ __typename: "Thing", id: "4", text: "text 4" }]);
     expect(target.readQuery({ query: NextPageDocument, variables })).toBeNull();
   });
 });
@@ -83,14 +84,26 @@ describe("evictDeletedThings with filtered lists", () => {
     const target = cache();
     writeList(target, { first: 10 }, ["1", "2", "3"], 3);
     const read = writeList(target, { first: 10, filter: { textContains: "text 1" } }, ["1"], 1);
-    evictDeletedThings(target, { deletedCount: 2, deletedIds: ["2", "3"], notFoundIds: [], dryRun: false });
+    evictDeletedThings(target, {
+      __typename: "DeleteThingsPayload",
+      deletedCount: 2,
+      deletedIds: ["2", "3"],
+      notFoundIds: [],
+      dryRun: false,
+    });
     expect(read()).toMatchObject({ thingCount: 1, things: { totalCount: 1 } });
   });
 
   it("evicts a filtered count when a removed Thing was never cached, since it may have matched", () => {
     const target = cache();
     const read = writeList(target, { first: 10, filter: { textContains: "text" } }, ["1"], 5);
-    evictDeletedThings(target, { deletedCount: 1, deletedIds: ["9"], notFoundIds: [], dryRun: false });
+    evictDeletedThings(target, {
+      __typename: "DeleteThingsPayload",
+      deletedCount: 1,
+      deletedIds: ["9"],
+      notFoundIds: [],
+      dryRun: false,
+    });
     expect(read()).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // The web example (examples/web) in a real browser: Debian's Chromium through playwright-core, the page served by
-// Vite's dev server whose proxy points at a real API on a loopback port and adds the test key, as it adds the
-// development key in `npm run example:web`. Every request to another host is refused: nothing is fetched from a CDN.
+// Vite's dev server whose proxy points at a real API on a loopback port and adds a test key, as it adds the
+// development key in `npm run example:web`. The API runs trusted documents only and the key lacks
+// things:any-document, as in a deployment: the page works by the hashes of its documents alone. Every request to another host is refused: nothing is fetched from a CDN.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webConfig } from "../../examples/web/web-config.ts";
 import { chromiumLaunchOptions, hasChromium, requireChromium } from "../support/chromium.ts";
-import { startHttpServer, TEST_API_KEY, type HttpTestServer } from "../support/server.ts";
+import { startHttpServer, TRUSTED_CLIENT_API_KEY, type HttpTestServer } from "../support/server.ts";
 
 // expect.poll's default of 1 s is a speed check on a loaded machine; this is only a hang guard.
 const eventually = { timeout: 20_000 };
@@ -27,6 +28,8 @@ describe.skipIf(!hasChromium)("web example in a browser", () => {
   const foreignRequests: string[] = [];
   /** operationName of every GraphQL request the pages sent. */
   const operations: string[] = [];
+  /** Requests that carried a document instead of a trusted document's hash. */
+  const sentDocuments: string[] = [];
 
   async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -40,7 +43,9 @@ describe.skipIf(!hasChromium)("web example in a browser", () => {
     const page = await context.newPage();
     page.on("request", (request) => {
       if (request.url().endsWith("/graphql") && request.method() === "POST") {
-        operations.push((request.postDataJSON() as { operationName?: string }).operationName ?? "");
+        const body = request.postDataJSON() as { operationName?: string; query?: string };
+        operations.push(body.operationName ?? "");
+        if (body.query !== undefined) sentDocuments.push(body.operationName ?? "");
       }
     });
     await page.goto(pageUrl);
@@ -57,9 +62,9 @@ describe.skipIf(!hasChromium)("web example in a browser", () => {
   let seeded: { id: number; text: string }[];
 
   beforeAll(async () => {
-    api = await startHttpServer();
+    api = await startHttpServer({ env: { TRUSTED_DOCUMENTS_ONLY: "true" } });
     cacheDir = mkdtempSync(join(tmpdir(), "things-vite-"));
-    const config = webConfig({ apiUrl: new URL(api.url).origin, token: () => TEST_API_KEY, cacheDir });
+    const config = webConfig({ apiUrl: new URL(api.url).origin, token: () => TRUSTED_CLIENT_API_KEY, cacheDir });
     vite = await createServer({
       ...config,
       configFile: false,
@@ -176,5 +181,8 @@ describe.skipIf(!hasChromium)("web example in a browser", () => {
     await page.getByText("The trash is empty.").waitFor();
     expect(await api.trashed()).toEqual([]);
     expect(await api.things()).toHaveLength(live.length);
+    // Last test: every request of every test so far went by hash.
+    expect(operations.length).toBeGreaterThan(0);
+    expect(sentDocuments).toEqual([]);
   });
 });

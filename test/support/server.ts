@@ -90,9 +90,16 @@ export const SCOPED_API_KEYS = {
   delete: { key: "test-key-things-delete", sub: "deleter", scopes: ["things:delete"] },
 } as const;
 
+/**
+ * Every scope but things:any-document, subject "test" like TEST_API_KEY: what a deployed client (the examples) has,
+ * so on a TRUSTED_DOCUMENTS_ONLY=true server it runs trusted documents only.
+ */
+export const TRUSTED_CLIENT_API_KEY = "test-key-for-trusted-documents-only";
+
 /** API_KEYS for every server a test starts, in process or as a separate process. */
 export const TEST_API_KEYS_ENV = JSON.stringify([
   { key: TEST_API_KEY, sub: "test", scopes: [...SCOPES] },
+  { key: TRUSTED_CLIENT_API_KEY, sub: "test", scopes: SCOPES.filter((scope) => scope !== "things:any-document") },
   ...Object.values(SCOPED_API_KEYS),
 ]);
 
@@ -125,6 +132,8 @@ export interface TestServerOptions {
   tracing?: Tracing;
   /** The app's DELETE_RATE_LIMIT counter (e.g. over Redis); the test closes it. By default, from env, in process. */
   deleteRateLimit?: DeleteRateLimit;
+  /** Called whenever the app authenticates a request, e.g. to count how often it does. */
+  onAuthenticate?: (request: Request) => void;
 }
 
 export interface Subscription<TData> {
@@ -228,6 +237,7 @@ export async function startTestServer({
   now = () => new Date(),
   tracing,
   deleteRateLimit,
+  onAuthenticate,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -240,12 +250,17 @@ export async function startTestServer({
     onSql: (statement) => sql.push(statement),
   });
   const trash = new ThingTrash(database.prisma, database.dialect, now);
+  const settings = await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env });
   const app = createApp({
     database,
     logger,
     // GraphiQL starts with the test key unless a test says otherwise, as `npm start` pre-fills the development key.
     graphiqlHeaders,
-    ...(await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env })),
+    config: settings.config,
+    authenticate: (request) => {
+      onAuthenticate?.(request);
+      return settings.authenticate(request);
+    },
     readiness: databaseReadiness(database),
     now,
     trash,

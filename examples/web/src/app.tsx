@@ -56,8 +56,7 @@ function Page({ client, live, setLive, token, setToken }: PageProps) {
       // The list still holds the deleted rows' edges (the cache only skips them while their Things are evicted):
       // writing the Things back puts the rows where they were, without a refetch.
       for (const thing of things) {
-        const data = { __typename: "Thing" as const, ...thing };
-        cache.writeFragment({ id: cache.identify(data), fragment: InboxThingFragmentDoc, data });
+        cache.writeFragment({ id: cache.identify(thing), fragment: InboxThingFragmentDoc, data: thing });
       }
       try {
         const { data } = await client.mutate({ mutation: UndoDeleteDocument, variables: { deletionId } });
