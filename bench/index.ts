@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: the real server over HTTP on loopback against the raw driver, for every target
+// `npm run bench [-- --quick | --smoke]`: the real server over HTTP on loopback against the raw driver, for every target
 // database. Exits non-zero only when a delete removed the wrong rows (or the run could not complete, or, with
 // CI=true, a target's database was unreachable), never because of a timing.
 import { Cleanup } from "./cleanup.ts";

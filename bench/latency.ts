@@ -134,8 +134,8 @@ async function compare(http: Summary, candidates: readonly RawCandidate[]): Prom
 }
 
 /** Untimed warm-up requests per K: many small ones, a few big ones (about the same time for each K). */
-function warmUpRequests(idCount: number): number {
-  return Math.max(5, Math.min(500, Math.floor(200_000 / idCount)));
+function warmUpRequests(plan: Plan, idCount: number): number {
+  return Math.min(plan.maxWarmUpRequests, Math.max(5, Math.floor(200_000 / idCount)));
 }
 
 /**
@@ -148,19 +148,19 @@ async function warmUpServer(plan: Plan, client: GraphQLClient, server: BenchData
   await server.seed(plan.rows);
   let requests = 0;
   for (const idCount of plan.idCounts) {
-    for (let i = 0; i < warmUpRequests(idCount); i++, requests++) {
+    for (let i = 0; i < warmUpRequests(plan, idCount); i++, requests++) {
       await client.delete(deleteThingsBody(randomIds(idCount, plan.rows)), "deleteThings");
     }
   }
   // On a full table, so every undoable delete moves rows and makes a Deletion; each undo fills the table again.
   await server.seed(plan.rows);
   for (const idCount of plan.idCounts) {
-    for (let i = 0; i < warmUpRequests(idCount); i++, requests += 2) {
+    for (let i = 0; i < warmUpRequests(plan, idCount); i++, requests += 2) {
       const { deletionId } = await client.trash(trashThingsBody(randomIds(idCount, plan.rows)));
       await client.undo(undoDeleteBody(deletionId));
     }
   }
-  for (let i = 0; i < warmUpRequests(plan.rows); i++, requests++) {
+  for (let i = 0; i < warmUpRequests(plan, plan.rows); i++, requests++) {
     await server.seed(plan.rows);
     await client.delete(deleteAllThingsBody(plan.rows), "deleteAllThings");
   }

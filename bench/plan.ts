@@ -1,4 +1,5 @@
-// How much the benchmark does: the full run for numbers worth publishing, `--quick` to prove it works (CI).
+// How much the benchmark does: the full run for numbers worth publishing, `--quick` for rough numbers in a minute,
+// `--smoke` (CI) only to prove that every scenario runs and removes exactly the rows it should.
 
 export interface ThroughputPlan {
   idsPerRequest: number;
@@ -12,7 +13,7 @@ export interface ThroughputPlan {
 }
 
 export interface Plan {
-  mode: "full" | "quick";
+  mode: "full" | "quick" | "smoke";
   /** N: rows in the table before every timed delete. */
   rows: number;
   /** K: ids per deleteThings call. */
@@ -23,6 +24,8 @@ export interface Plan {
    */
   warmups: number;
   runs: number;
+  /** At most this many untimed requests per shape when warming the server's JIT up (latency.ts). */
+  maxWarmUpRequests: number;
   throughput: ThroughputPlan;
   /** Rows (and ids) of the one big delete whose peak server memory is measured. */
   memoryRows: number;
@@ -36,6 +39,7 @@ const FULL: Plan = {
   idCounts: [1, 100, 1_000, 10_000, 100_000],
   warmups: 2,
   runs: 7,
+  maxWarmUpRequests: 500,
   throughput: { idsPerRequest: 10, concurrencies: [1, 16], seconds: 10, maxRequestsPerSecond: 8_000 },
   memoryRows: 1_000_000,
   diskRows: 1_000_000,
@@ -47,15 +51,34 @@ const QUICK: Plan = {
   idCounts: [1, 100, 1_000, 10_000],
   warmups: 1,
   runs: 3,
+  maxWarmUpRequests: 500,
   throughput: { ...FULL.throughput, seconds: 2 },
   memoryRows: 200_000,
   diskRows: 20_000,
 };
 
-export const USAGE = "usage: npm run bench [-- --quick]";
+/**
+ * Every scenario and both SQL shapes (K=1000 takes the one-parameter path, K=10 the deleteMany one), each delete
+ * still verified, on small tables, without the rounds that only make timings steadier.
+ */
+const SMOKE: Plan = {
+  mode: "smoke",
+  rows: 2_000,
+  idCounts: [10, 1_000],
+  warmups: 0,
+  runs: 2,
+  maxWarmUpRequests: 5,
+  throughput: { ...FULL.throughput, seconds: 1, maxRequestsPerSecond: 1_000 },
+  memoryRows: 20_000,
+};
+
+const MODES: Record<string, Plan> = { "--quick": QUICK, "--smoke": SMOKE };
+
+export const USAGE = "usage: npm run bench [-- --quick | --smoke]";
 
 export function parsePlan(args: readonly string[]): Plan {
-  const unknown = args.filter((arg) => arg !== "--quick");
-  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
-  return args.includes("--quick") ? QUICK : FULL;
+  if (args.length > 1 || (args.length === 1 && !(args[0]! in MODES))) {
+    throw new Error(`unknown arguments ${args.join(" ")}\n${USAGE}`);
+  }
+  return args.length === 1 ? MODES[args[0]!]! : FULL;
 }
