@@ -70,6 +70,7 @@ const SMOKE: Plan = {
   maxWarmUpRequests: 5,
   throughput: { ...FULL.throughput, seconds: 1, maxRequestsPerSecond: 1_000 },
   memoryRows: 20_000,
+  diskRows: 5_000,
 };
 
 const MODES: Record<string, Plan> = { "--quick": QUICK, "--smoke": SMOKE };

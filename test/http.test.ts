@@ -15,14 +15,14 @@ describe("HTTP surface", () => {
     expect(await response.text()).toContain("Things batch-delete API");
   });
 
-  it("answers GET / with a page linking GraphiQL, /health and /ready, each link served", async () => {
+  it("answers GET / with a page linking GraphiQL, /health, /ready and /metrics, each link served", async () => {
     const response = await server.app.fetch("http://yoga/");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     const page = await response.text();
     expect(page).toContain("GraphiQL in a browser");
     const links = [...page.matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
-    expect(links).toEqual(["/graphql", "/health", "/ready"]);
+    expect(links).toEqual(["/graphql", "/health", "/ready", "/metrics"]);
     for (const link of links) {
       const target = await server.app.fetch(`http://yoga${link}`, { headers: { accept: "text/html" } });
       expect(target.status, link).toBe(200);
