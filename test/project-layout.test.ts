@@ -1,10 +1,10 @@
-// The architecture rules that keep the layout readable: README's layout matches the tree, imports never cycle, and
+// The architecture rules that keep the layout readable: the layout in README.md and docs/development.md matches the tree, imports never cycle, and
 // the app never reaches into test/, bench/ or tools/ while it serves requests.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectLayout, readmeWithLayout } from "../scripts/project-layout.ts";
+import { LAYOUT_PAGES, projectLayout, withLayout } from "../scripts/project-layout.ts";
 import { root } from "./support/processes.ts";
 
 /** Files under src/ allowed to import tools/: they run once at start-up (migrations), never per request. */
@@ -20,9 +20,9 @@ function sourceFiles(): string[] {
 }
 
 describe("project layout", () => {
-  it("README.md's Project layout is what `npm run docs:layout` prints", () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
-    expect(readme, "run `npm run docs:layout`").toBe(readmeWithLayout(readme, projectLayout()));
+  it.each(Object.entries(LAYOUT_PAGES))("%s's Project layout is what `npm run docs:layout` prints", (page, detail) => {
+    const text = readFileSync(join(root, page), "utf8");
+    expect(text, "run `npm run docs:layout`").toBe(withLayout(text, projectLayout(detail)));
   });
 
   it("nothing under src/ imports test/ or bench/, and only start-up code imports tools/", () => {
