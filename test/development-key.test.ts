@@ -33,8 +33,8 @@ describe("authentication at start", () => {
       await createAuthenticator(first.auth)
     )(new Request("http://x/", { headers: { authorization: `Bearer ${key!.key}` } }));
     expect([...principal!.scopes].sort()).toEqual([
-      "things:audit",
       "things:any-document",
+      "things:audit",
       "things:delete",
       "things:delete-all",
       "things:read",
