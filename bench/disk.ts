@@ -52,7 +52,7 @@ async function measure(dir: string, incremental: boolean, rowsDeleted: number): 
     rmSync(join(migrationsDir, AUTO_VACUUM_MIGRATION), { recursive: true });
   }
   await migrateDatabase({ databaseUrl, migrationsDir });
-  const prisma = createPrismaClient({ databaseUrl, sqliteSynchronous: "NORMAL" });
+  const prisma = await createPrismaClient({ databaseUrl, sqliteSynchronous: "NORMAL" });
   try {
     const rows = (rowsDeleted * KEEP_EVERY) / (KEEP_EVERY - 1);
     await prisma.$executeRaw`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${rows}) INSERT INTO "Thing" ("id", "text") SELECT i, 'thing ' || i FROM seq`;

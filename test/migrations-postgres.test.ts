@@ -168,7 +168,7 @@ describe.skipIf(!available).concurrent("migrations on PostgreSQL", { timeout: 12
       { table_schema: "tenant_a", table_name: "TrashedThing" },
       { table_schema: "tenant_a", table_name: "_prisma_migrations" },
     ]);
-    const prisma = createPrismaClient({ databaseUrl: url, sqliteSynchronous: "NORMAL" });
+    const prisma = await createPrismaClient({ databaseUrl: url, sqliteSynchronous: "NORMAL" });
     try {
       const created = await prisma.thing.createManyAndReturn({ data: [{ text: "a" }, { text: "b" }] });
       const deletes = new ThingDeletes(prisma, postgresDialect);

@@ -56,7 +56,7 @@ describe("GET /ready", () => {
   it("answers 503 when the database is unreachable, while /health still answers 200", async () => {
     const databaseUrl =
       testProvider === "sqlite" ? "file:/nonexistent/directory/things.db" : "postgresql://postgres@127.0.0.1:1/test";
-    const prisma = createPrismaClient({ databaseUrl, sqliteSynchronous: "NORMAL" });
+    const prisma = await createPrismaClient({ databaseUrl, sqliteSynchronous: "NORMAL" });
     const app = createApp({
       database: { prisma, dialect: sqlDialect(testProvider) },
       logger: createLogger("silent"),

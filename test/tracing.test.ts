@@ -2,7 +2,7 @@
 // operation span → Prisma's SQL spans, exported through the module the server uses with an in-memory exporter. A
 // separate server process shows the other side: without OTEL_EXPORTER_OTLP_ENDPOINT no OpenTelemetry module loads,
 // with it spans reach an OTLP/HTTP collector, flushed on SIGTERM.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { createLogger } from "../src/logger.ts";
 import { startTracing, type Tracing } from "../src/tracing.ts";
 import { DeleteThingsDocument } from "./gql/graphql.ts";
 import { createScratchDatabase, type ScratchDatabase } from "./support/databases.ts";
+import { moduleLog } from "./support/module-log.ts";
 import { startServerProcess } from "./support/processes.ts";
 import { executeOverHttp, startHttpServer, TEST_API_KEY, testProvider, type HttpTestServer } from "./support/server.ts";
 
@@ -129,36 +130,6 @@ describe(`traces (${testProvider})`, () => {
     expect(span?.attributes["http.response.status_code"]).toBe(404);
   });
 });
-
-/** Where a process that loaded `hook` wrote the URL of every ES module it resolved. */
-interface ModuleLog {
-  hook: string;
-  urls(): string[];
-}
-
-/**
- * A module to preload with NODE_OPTIONS=--import: it registers itself as a resolve hook (module.register runs hooks
- * on a separate thread, where isMainThread is false) that appends each resolved URL to a file.
- */
-function moduleLog(directory: string): ModuleLog {
-  const log = join(directory, "modules.log");
-  const hook = join(directory, "log-modules.mjs");
-  writeFileSync(
-    hook,
-    [
-      'import { appendFileSync } from "node:fs";',
-      'import { register } from "node:module";',
-      'import { isMainThread } from "node:worker_threads";',
-      "if (isMainThread) register(import.meta.url);",
-      "export async function resolve(specifier, context, next) {",
-      "  const resolved = await next(specifier, context);",
-      `  appendFileSync(${JSON.stringify(log)}, resolved.url + "\\n");`,
-      "  return resolved;",
-      "}",
-    ].join("\n"),
-  );
-  return { hook, urls: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : []) };
-}
 
 /** Packages that exist only for tracing. */
 const TRACING_PACKAGE = /\/node_modules\/(@opentelemetry|@envelop\/opentelemetry|@prisma\/instrumentation)\//;

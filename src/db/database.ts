@@ -2,8 +2,7 @@
 // process uses, on the driver adapter that DATABASE_URL selects.
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { parseDatabaseUrl, type DatabaseProvider, type PostgresSettings, type SqliteSynchronous } from "../config.ts";
-import { PrismaClient } from "../generated/prisma/client.ts";
-import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgresql/client.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import { committedMigrationNames, migrateDatabase, sqliteFilePath } from "./migrations/index.ts";
 import { describePostgres, postgresAdapterFactory, type PoolStats } from "./postgres.ts";
 import { sqlDialect, type SqlDialect } from "./dialect.ts";
@@ -45,18 +44,21 @@ export interface Database {
  * are the same; the cast lets the rest of src use one PrismaClient type. Their types still differ in provider-only
  * details (e.g. the isolation levels offered), hence `unknown` in between.
  */
-export function createPrismaClient(options: ClientOptions): PrismaClient {
-  return createClient(options).prisma;
+export async function createPrismaClient(options: ClientOptions): Promise<PrismaClient> {
+  return (await createClient(options)).prisma;
 }
 
-function createClient(options: ClientOptions): { prisma: PrismaClient; pool?: PoolStats } {
+/** Only the configured provider's client is imported: each is a module graph of its own, with its query compiler. */
+async function createClient(options: ClientOptions): Promise<{ prisma: PrismaClient; pool?: PoolStats }> {
   const { provider } = parseDatabaseUrl(options.databaseUrl);
   const observed = (factory: SqlDriverAdapterFactory) =>
     options.onSql ? tapSqlAdapterFactory(factory, options.onSql) : factory;
   if (provider === "sqlite") {
+    const { PrismaClient } = await import("../generated/prisma/client.ts");
     const adapter = observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous));
     return { prisma: new PrismaClient({ adapter }) };
   }
+  const { PrismaClient: PostgresPrismaClient } = await import("../generated/prisma-postgresql/client.ts");
   const { factory, pool } = postgresAdapterFactory(options.databaseUrl, options.postgres);
   return { prisma: new PostgresPrismaClient({ adapter: observed(factory) }) as unknown as PrismaClient, pool };
 }
@@ -66,7 +68,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (provider === "sqlite") checkSqliteFileWritable(sqliteFilePath(options.databaseUrl, process.cwd()));
   const { applied } = await migrateDatabase({ databaseUrl: options.databaseUrl });
   const migrations = await committedMigrationNames({ databaseUrl: options.databaseUrl });
-  const { prisma, pool } = createClient(options);
+  const { prisma, pool } = await createClient(options);
   // Connect now so a broken database fails the start, not the first request.
   await prisma.$connect();
   return {
