@@ -56,18 +56,6 @@ const config: CodegenConfig = {
     },
     ...trustedClient("apollo"),
     ...trustedClient("web"),
-    // The operation names the metrics label as themselves (src/plugins/use-metrics.ts); any other is `other`.
-    "./src/known-operation-names.ts": {
-      documents: [
-        "src/http/graphiql-document.graphql",
-        "examples/apollo/operations.graphql",
-        "examples/web/operations.graphql",
-      ],
-      plugins: ["./tools/codegen/operation-names.ts"],
-      // The examples and GraphiQL share names (UndoDelete, Trash, …): one name here, not a clash. Each document is
-      // validated against the schema by its own output above (GraphiQL's by test/graphiql-document.test.ts).
-      config: { skipDocumentsValidation: true },
-    },
   },
 };
 

@@ -14,8 +14,7 @@ import { unexpectedErrorMaskingPlugin } from "./plugins/use-error-masking.ts";
 import { createEvents, type Events } from "./events.ts";
 import type { Database } from "./db/database.ts";
 import { corsPolicy } from "./http/cors.ts";
-import { graphiqlPlugin } from "./http/graphiql.ts";
-import { KNOWN_OPERATION_NAMES } from "./known-operation-names.ts";
+import { GRAPHIQL_OPERATION_NAMES, graphiqlPlugin } from "./http/graphiql.ts";
 import { createMetrics, NO_METRICS, type Metrics } from "./metrics.ts";
 import { metricsPlugin } from "./plugins/use-metrics.ts";
 import { httpGuardsPlugin } from "./http/body-guards.ts";
@@ -26,6 +25,7 @@ import { readinessPlugin, type ReadinessCheck } from "./http/readiness.ts";
 import { requestErrorCodesPlugin } from "./plugins/use-error-codes.ts";
 import { requestLogPlugin } from "./plugins/use-request-log.ts";
 import { DOCUMENT_ID_PARAM, trustedDocumentsPlugin } from "./plugins/use-trusted-documents.ts";
+import { TRUSTED_OPERATION_NAMES } from "./trusted-documents/index.ts";
 import { schema } from "./schema/index.ts";
 import { ThingCreates } from "./db/thing-creates.ts";
 import { ThingDeletes } from "./db/thing-deletes.ts";
@@ -71,14 +71,18 @@ export interface AppOptions {
    * with config.metrics.enabled, a registry of the app's own by default.
    */
   metrics?: Metrics;
-  /** Operation names the GraphQL metrics label as themselves; any other is `other`. The shipped documents' by default. */
-  knownOperationNames?: ReadonlySet<string>;
   /**
    * Counts DELETE_RATE_LIMIT (through Redis with REDIS_URL, see src/delete-rate-limit.ts); in process, from
    * config.deleteRateLimit, by default. The caller closes one it passes.
    */
   deleteRateLimit?: DeleteRateLimit;
 }
+
+/**
+ * The operation names the GraphQL metrics label as themselves (any other is `other`): those of the documents this
+ * project ships, the examples' trusted documents and GraphiQL's welcome document.
+ */
+const SHIPPED_OPERATION_NAMES: ReadonlySet<string> = new Set([...TRUSTED_OPERATION_NAMES, ...GRAPHIQL_OPERATION_NAMES]);
 
 /** A client-supplied X-Request-Id is kept when it is plausible, so a proxy's id follows the request into our logs. */
 function requestIdOf(request: Request): string {
@@ -147,7 +151,7 @@ export function createApp(options: AppOptions) {
         ? [
             metricsPlugin({
               registry: metrics.registry,
-              knownOperationNames: options.knownOperationNames ?? KNOWN_OPERATION_NAMES,
+              knownOperationNames: SHIPPED_OPERATION_NAMES,
               token: config.metrics.token,
             }),
           ]
@@ -166,7 +170,7 @@ export function createApp(options: AppOptions) {
       documentLimitsPlugin(),
       // Throws here, at app creation, when a Mutation field declares no delete budget.
       deleteBudgetPlugin(schema, config.maxDeleteIds),
-      ...(deleteRateLimit ? [deleteRateLimitPlugin(schema, deleteRateLimit)] : []),
+      ...(deleteRateLimit ? [deleteRateLimitPlugin(deleteRateLimit)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       requestErrorCodesPlugin(),
       unexpectedErrorMaskingPlugin(logger),

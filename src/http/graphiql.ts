@@ -18,11 +18,17 @@ import { CSRF_HEADER } from "../plugins/use-csrf-prevention.ts";
  */
 export const graphiqlDocument = readFileSync(new URL("./graphiql-document.graphql", import.meta.url), "utf8");
 
-/** The welcome document's subscription alone, for the page that watches while another browser tab deletes. */
-const watchDocument = parse(graphiqlDocument).definitions.find(
-  (definition) =>
-    definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+const graphiqlOperations = parse(graphiqlDocument).definitions.filter(
+  (definition) => definition.kind === Kind.OPERATION_DEFINITION,
 );
+
+/** The welcome document's operation names: the project's own, as the metrics label them. */
+export const GRAPHIQL_OPERATION_NAMES: readonly string[] = graphiqlOperations.flatMap((operation) =>
+  operation.name ? [operation.name.value] : [],
+);
+
+/** The welcome document's subscription alone, for the page that watches while another browser tab deletes. */
+const watchDocument = graphiqlOperations.find((operation) => operation.operation === OperationTypeNode.SUBSCRIPTION);
 if (watchDocument === undefined) throw new Error("graphiql-document.graphql has no subscription to watch");
 
 /**

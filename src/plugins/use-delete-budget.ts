@@ -38,7 +38,7 @@ interface DeclaredField {
  * Fails closed: a Mutation field without a declaration is a start-up error, not a field the budget ignores. The
  * delete rate limit reads the same declarations.
  */
-export function declaredBudgets(schema: GraphQLSchema): Map<string, DeclaredField> {
+function declaredBudgets(schema: GraphQLSchema): Map<string, DeclaredField> {
   const declared = new Map<string, DeclaredField>();
   const undeclared: string[] = [];
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
@@ -95,7 +95,7 @@ export interface DeleteCall {
  * The declared fields the operation will run, through aliases, fragments and inline fragments, and honouring
  * @skip/@include. Throws when variables or arguments do not coerce; execution reports that error itself.
  */
-export function deleteCalls(
+function deleteCalls(
   schema: GraphQLSchema,
   declared: Map<string, DeclaredField>,
   document: DocumentNode,
@@ -132,14 +132,28 @@ function rowsAtMost(calls: readonly DeleteCall[], exact: boolean): number {
   }, 0);
 }
 
+/** Each request's delete calls, found once by deleteBudgetPlugin and read by the plugins after it (the rate limit). */
+const callsOfRequest = new WeakMap<object, readonly DeleteCall[]>();
+
+/**
+ * The delete calls deleteBudgetPlugin found in this request's operation (its context identifies it); undefined when
+ * its variables or arguments did not coerce, so that execution refuses it and nothing is deleted.
+ */
+export function plannedDeleteCalls(contextValue: object): readonly DeleteCall[] | undefined {
+  return callsOfRequest.get(contextValue);
+}
+
 export function deleteBudgetPlugin(schema: GraphQLSchema, maxDeleteIds: number): Plugin {
   const declared = declaredBudgets(schema);
   return {
     onExecute({ args, setResultAndStopExecution }) {
       let rows: number;
       try {
-        const { document, operationName, variableValues } = args as ExecutionArgs;
+        const { document, operationName, variableValues, contextValue } = args as ExecutionArgs & {
+          contextValue: object;
+        };
         const calls = deleteCalls(schema, declared, document, operationName, variableValues ?? {});
+        callsOfRequest.set(contextValue, calls);
         rows = rowsAtMost(calls, false);
         if (rows > maxDeleteIds) rows = rowsAtMost(calls, true);
       } catch {
