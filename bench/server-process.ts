@@ -3,6 +3,7 @@
 // the same way, so both are started, timed, measured and stopped alike.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { get } from "node:http";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build, DIST_SERVER } from "../scripts/build.ts";
@@ -93,6 +94,21 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * The status of a GET to `url`, on a connection of its own that closes after the answer (no agent): no socket is
+ * left open for the process's shutdown to wait on.
+ */
+function statusOf(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
 /** Resolves once `readyUrl` answers 200; rejects with the process's output if it exits or never answers. */
 async function waitUntilReady(child: ChildProcess, readyUrl: string, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -100,13 +116,8 @@ async function waitUntilReady(child: ChildProcess, readyUrl: string, output: () 
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`process exited during start (${child.exitCode ?? child.signalCode}):\n${output()}`);
     }
-    // A fresh connection each time (no agent): a socket opened before the listener existed is worth nothing.
-    const status = await fetch(readyUrl).then(
-      (response) => response.arrayBuffer().then(() => response.status),
-      // Not listening yet: migrations take a second or two.
-      () => 0,
-    );
-    if (status === 200) return;
+    // Not listening yet (0): migrations take a second or two.
+    if ((await statusOf(readyUrl).catch(() => 0)) === 200) return;
     if (Date.now() > deadline)
       throw new Error(`${readyUrl} did not answer 200 within ${START_TIMEOUT_MS} ms:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
