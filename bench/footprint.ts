@@ -2,11 +2,11 @@
 // after one GraphiQL page load, and after a mixed load of requests, each on a fresh server process (the peak
 // during one very large delete is bench/memory.ts).
 import { request } from "node:http";
-import type { BenchDatabase } from "./target.ts";
 import { runMixedLoad, type MixedLoadResult } from "./mixed-load.ts";
 import type { Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import type { ServerProcess } from "./server-process.ts";
+import type { BenchDatabase } from "./target.ts";
 
 /** How long the process is left alone after /ready before its idle RSS is read: start-up's last timers and GC. */
 const SETTLE_MS = 1_000;

@@ -1,4 +1,5 @@
-// The performance targets (docs/benchmark.md), printed next to the results. Never asserted: timings depend on the machine, and a
+// The performance targets (docs/benchmark.md; the footprint-and-speed issue set the floor, PostGraphile, memory and
+// start ones), printed next to the results. Never asserted: timings depend on the machine, and a
 // benchmark that fails CI on a slow runner would teach people to ignore it.
 
 export interface GoalCheck {
@@ -28,7 +29,7 @@ const VERSUS_PERMANENT: Scale = { ratio: 2, overheadMs: 1, baseline: "permanent"
 const DELETE_ALL_RATIO = 2;
 const UNDOABLE_MEMORY_RATIO = 1.25;
 const FLOOR_DELETE_ALL_OVERHEAD_MS = 1;
-const THROUGHPUT_CONCURRENCY = 16;
+export const THROUGHPUT_CONCURRENCY = 16;
 const THROUGHPUT_MIN_RPS = 2000;
 const THROUGHPUT_MAX_P99_MS = 30;
 /** The compiled server on SQLite, MiB of VmRSS; the mixed-load goal is stated for 10,000 requests. */

@@ -11,6 +11,8 @@ import { VerificationError } from "./verify.ts";
 const IDS_PER_DELETE = 10;
 const TEXTS_PER_CREATE = 5;
 const PAGE_SIZE = 20;
+/** The steps of STEPS that take fresh ids: the two permanent deletes and the undoable one. */
+const DELETING_STEPS = 3;
 
 const DELETE_WITH_IDS =
   "mutation BenchDeleteWithIds($ids: [ID!]!) { deleteThings(ids: $ids) { deletedCount deletedIds } }";
@@ -86,9 +88,9 @@ export async function runMixedLoad(
   requests: number,
   connections: number,
 ): Promise<MixedLoadResult> {
-  // Every delete takes ids no other request had; cycles are rounded up, plus one step in flight per connection.
-  const deletingSteps = 3;
-  const rows = (Math.ceil(requests / STEPS.length) + connections) * deletingSteps * IDS_PER_DELETE;
+  // Every delete takes ids no other request had. A cycle through STEPS sends more requests than it has steps (the
+  // undo), so requests / STEPS.length cycles is an upper bound; plus one cycle's worth in flight per connection.
+  const rows = (Math.ceil(requests / STEPS.length) + connections) * DELETING_STEPS * IDS_PER_DELETE;
   await db.seed(rows);
   const pool = randomIds(rows, rows);
   let next = 0;

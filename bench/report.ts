@@ -17,6 +17,7 @@ import {
   postgraphileGoal,
   postgraphileThroughputGoal,
   startGoal,
+  THROUGHPUT_CONCURRENCY,
   THROUGHPUT_GOAL,
   throughputGoal,
   undoableGoal,
@@ -177,7 +178,7 @@ function undoableTable({ deleteThings }: LatencyResults): string {
   );
 }
 
-const MIB_TEXT = (value: number) => `${value.toFixed(0)} MiB`;
+const mibText = (value: number) => `${value.toFixed(0)} MiB`;
 
 function rps(result: ThroughputResult | undefined, withP99: boolean): string {
   if (!result) return "–";
@@ -237,7 +238,7 @@ function summaryTable(t: TargetResults, plan: Plan): string {
 /** The issue's targets for this database, each with what this run measured. */
 function goalRows(t: TargetResults): [string, string, GoalCheck | null][] {
   const { latency, footprint, start } = t;
-  const c16 = t.throughput.find((r) => r.concurrency === 16);
+  const c16 = t.throughput.find((r) => r.concurrency === THROUGHPUT_CONCURRENCY);
   const all = latency.deleteAllThings;
   if (t.provider === "postgresql") {
     return [
@@ -247,7 +248,11 @@ function goalRows(t: TargetResults): [string, string, GoalCheck | null][] {
         postgraphileGoal(c.idCount, c.http.median),
       ]),
       [`deleteAllThings N=${latency.rows}`, `${ms(all.http.median)} ms`, postgraphileDeleteAllGoal(all.http.median)],
-      ["req/s c=16", rps(c16, true), c16 ? postgraphileThroughputGoal(16, c16.requestsPerSecond) : null],
+      [
+        `req/s c=${THROUGHPUT_CONCURRENCY}`,
+        rps(c16, true),
+        c16 ? postgraphileThroughputGoal(c16.concurrency, c16.requestsPerSecond) : null,
+      ],
     ];
   }
   return [
@@ -261,12 +266,16 @@ function goalRows(t: TargetResults): [string, string, GoalCheck | null][] {
       `${ms(all.http.median)} ms vs floor ${ms(all.floor.median)}`,
       deleteAllFloorGoal(all.http.median, all.floor.median),
     ],
-    ["req/s c=16", rps(c16, true), c16 ? throughputGoal(16, c16.requestsPerSecond, c16.latencyMs.p99) : null],
-    ["idle RSS, GraphiQL off", MIB_TEXT(footprint.idleMiB), idleGoal(footprint.idleMiB)],
-    ["idle RSS, GraphiQL on", MIB_TEXT(footprint.graphiql.idleMiB), idleGraphiQLGoal(footprint.graphiql.idleMiB)],
+    [
+      `req/s c=${THROUGHPUT_CONCURRENCY}`,
+      rps(c16, true),
+      c16 ? throughputGoal(c16.concurrency, c16.requestsPerSecond, c16.latencyMs.p99) : null,
+    ],
+    ["idle RSS, GraphiQL off", mibText(footprint.idleMiB), idleGoal(footprint.idleMiB)],
+    ["idle RSS, GraphiQL on", mibText(footprint.graphiql.idleMiB), idleGraphiQLGoal(footprint.graphiql.idleMiB)],
     [
       `RSS after ${footprint.mixed.requests} mixed requests (goal stated for ${GOAL_LOAD_REQUESTS})`,
-      MIB_TEXT(footprint.mixed.rssAfterMiB),
+      mibText(footprint.mixed.rssAfterMiB),
       afterLoadGoal(footprint.mixed.rssAfterMiB),
     ],
     ["start to /ready (median)", `${start.summary.median.toFixed(0)} ms`, startGoal(start.summary.median)],
@@ -289,25 +298,28 @@ function goalsTable(t: TargetResults): string {
 function footprintTable(t: TargetResults, plan: Plan): string {
   const { footprint, memory, start } = t;
   const { graphiql, mixed } = footprint;
-  const bigDelete = (m: MemoryResult) =>
-    [`peak during one ${m.ids}-id deleteThings${m.undoable ? "(undoable)" : ""}`, MIB_TEXT(m.peakMiB), ""] as const;
+  const bigDelete = (m: MemoryResult) => [
+    `peak during one ${m.ids}-id deleteThings${m.undoable ? "(undoable)" : ""}`,
+    mibText(m.peakMiB),
+    "",
+  ];
   return table(
     ["server process (node dist/server.js, NODE_ENV=production)", "RSS", "peak (VmHWM)"],
     [
-      ["idle, 1 s after /ready, GRAPHIQL=false", MIB_TEXT(footprint.idleMiB), ""],
-      ["idle, 1 s after /ready, GRAPHIQL=true", MIB_TEXT(graphiql.idleMiB), ""],
+      ["idle, 1 s after /ready, GRAPHIQL=false", mibText(footprint.idleMiB), ""],
+      ["idle, 1 s after /ready, GRAPHIQL=true", mibText(graphiql.idleMiB), ""],
       [
         `1 s after one GraphiQL page load (${graphiql.pageBytes} bytes ${graphiql.encoding}, ${ms(graphiql.pageMs)} ms)`,
-        MIB_TEXT(graphiql.afterPageMiB),
-        MIB_TEXT(graphiql.peakMiB),
+        mibText(graphiql.afterPageMiB),
+        mibText(graphiql.peakMiB),
       ],
       [
         `after ${mixed.requests} mixed requests on ${mixed.connections} connections (${mixed.seconds.toFixed(1)} s)`,
-        MIB_TEXT(mixed.rssAfterMiB),
-        MIB_TEXT(mixed.peakMiB),
+        mibText(mixed.rssAfterMiB),
+        mibText(mixed.peakMiB),
       ],
-      [...bigDelete(memory.permanent)],
-      [...bigDelete(memory.undoable)],
+      bigDelete(memory.permanent),
+      bigDelete(memory.undoable),
       [
         `start to /ready 200, migrated database: median of ${plan.startRuns} (max)`,
         `${start.summary.median.toFixed(0)} ms (${start.summary.max.toFixed(0)} ms)`,
