@@ -1,6 +1,8 @@
 // A minimal GraphQL-over-HTTP client on one keep-alive connection, so a timed request measures the server and not
-// TCP setup, and the request body is serialised before the clock starts.
+// TCP setup, and the request body is serialised before the clock starts. Its POST also serves the bare-Node floors,
+// which take JSON on one route as GraphQL does (and ignore the Authorization header).
 import { Agent, request } from "node:http";
+import type { DeleteProtocol } from "./delete-api.ts";
 
 /** The API key the benchmark's server is started with (API_KEYS) and every request sends; it has every scope. */
 export const BENCH_API_KEY = "bench-key-with-every-scope";
@@ -21,9 +23,11 @@ const PROBE = "query BenchProbe { __typename }";
 const IDLE_SOCKET_MS = 4_000;
 
 export type DeleteField = "deleteThings" | "deleteAllThings";
-type MutationField = DeleteField | "undoDelete";
+/** The root fields whose payload the benchmark reads. */
+export type PayloadField = DeleteField | "undoDelete" | "createThings" | "things";
 
-function body(query: string, operationName: string, variables: Record<string, unknown>): string {
+/** A GraphQL request body. */
+export function body(query: string, operationName: string, variables: Record<string, unknown>): string {
   return JSON.stringify({ query, operationName, variables });
 }
 
@@ -46,18 +50,27 @@ export function undoDeleteBody(deletionId: string): string {
 
 export const probeBody = body(PROBE, "BenchProbe", {});
 
+/** The server's side of what the floors are compared on: count-only deleteThings, deleteAllThings, `{ __typename }`. */
+export const graphqlProtocol: DeleteProtocol = {
+  deleteIds: deleteThingsBody,
+  deleteAll: deleteAllThingsBody,
+  noop: probeBody,
+  deletedCount: (status, text, operation) =>
+    readDeletedCount(status, text, operation === "deleteIds" ? "deleteThings" : "deleteAllThings"),
+};
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-/** Reads a successful mutation's payload; anything else (HTTP error, GraphQL errors, a missing field) throws. */
-class PayloadReader {
+/** Reads a successful operation's payload; anything else (HTTP error, GraphQL errors, a missing field) throws. */
+export class PayloadReader {
   readonly #payload: Record<string, unknown>;
 
   constructor(
     private readonly status: number,
     private readonly text: string,
-    private readonly field: MutationField,
+    private readonly field: PayloadField,
   ) {
     let json: unknown;
     try {
@@ -74,6 +87,13 @@ class PayloadReader {
     const count = this.#payload[name];
     if (typeof count !== "number") throw this.failure();
     return count;
+  }
+
+  /** The list in `name`, e.g. deleteThings' `deletedIds` or a connection's `edges`. */
+  list(name: string): unknown[] {
+    const list = this.#payload[name];
+    if (!Array.isArray(list)) throw this.failure();
+    return list;
   }
 
   /** The id of the object in `name`, e.g. the undoable delete's `deletion { id }`. */
@@ -141,6 +161,12 @@ export class GraphQLClient {
       req.on("error", reject);
       req.end(bytes);
     });
+  }
+
+  /** Sends one operation and returns the reader of `field`'s payload; a failed operation throws. */
+  async send(payload: string, field: PayloadField): Promise<PayloadReader> {
+    const { status, text } = await this.post(payload);
+    return new PayloadReader(status, text, field);
   }
 
   /** Sends one delete and returns its deletedCount and time; a failed delete throws. */

@@ -1,16 +1,20 @@
-// `npm run bench [-- --quick | --smoke]`: the real server over HTTP on loopback against the raw driver, for every target
-// database. Exits non-zero only when a delete removed the wrong rows (or the run could not complete, or, with
+// `npm run bench [-- --quick | --smoke]`: the real server over HTTP on loopback against a bare-Node floor server and
+// the raw driver, for every target database, with the server's start time and memory. Exits non-zero only when a delete removed the wrong rows (or the run could not complete, or, with
 // CI=true, a target's database was unreachable), never because of a timing.
 import { Cleanup } from "./cleanup.ts";
+import type { DeleteApi } from "./delete-api.ts";
 import { measureDiskSpace } from "./disk.ts";
-import { GraphQLClient } from "./graphql-client.ts";
+import { floorProtocol } from "./floor/protocol.ts";
+import { measureFootprint } from "./footprint.ts";
+import { GraphQLClient, graphqlProtocol } from "./graphql-client.ts";
 import { measureLatency } from "./latency.ts";
 import { measurePeakMemory } from "./memory.ts";
 import { parsePlan, type Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { formatReport, machineInfo, writeResults, type SkippedTarget, type TargetResults } from "./report.ts";
-import { startServer } from "./server-process.ts";
-import { TARGETS, type TargetFactory } from "./target.ts";
+import { startFloor, startServer } from "./server-process.ts";
+import { measureStartTime } from "./start-time.ts";
+import { TARGETS, type Target, type TargetFactory } from "./target.ts";
 import { measureThroughput } from "./throughput.ts";
 import { TargetUnavailableError } from "./unavailable.ts";
 import { VerificationError } from "./verify.ts";
@@ -24,7 +28,20 @@ async function openServer(factory: TargetFactory, cleanup: Cleanup, env: Record<
   cleanup.defer(() => client.close());
   const db = await target.openServerDatabase();
   cleanup.defer(() => db.close());
-  return { target, server, client, db };
+  const api: DeleteApi = { name: "server", url: server.url, client, protocol: graphqlProtocol, db };
+  return { target, server, client, db, api };
+}
+
+/** The target's bare-Node floor server, on a fresh database of its own. */
+async function openFloor(target: Target, cleanup: Cleanup) {
+  const { env, database: db } = await target.createFloorDatabase();
+  cleanup.defer(() => db.close());
+  const floor = await startFloor(target.floor.script, env);
+  cleanup.defer(() => floor.stop());
+  const client = new GraphQLClient(floor.url);
+  cleanup.defer(() => client.close());
+  const api: DeleteApi = { name: "floor", url: floor.url, client, protocol: floorProtocol, db };
+  return { floor, api };
 }
 
 /**
@@ -58,23 +75,40 @@ async function benchTarget(
   // Only the first contact decides whether the target runs: a database lost later in the run is a failure.
   const opened = await openServer(factory, cleanup).catch(skipUnavailable);
   if ("reason" in opened) return opened;
-  const { target, server, client, db } = opened;
-  progress(`${target.name}: server pid ${server.pid} on ${server.url}`);
+  const { target, server, api } = opened;
+  const { floor, api: floorApi } = await openFloor(target, cleanup);
+  progress(`${target.name}: server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);
   const raws = await target.openRawDatabases();
   for (const raw of raws) cleanup.defer(() => raw.close());
 
-  const latency = await measureLatency(plan, client, db, raws);
+  const latency = await measureLatency(plan, api, floorApi, raws);
   const throughput = [];
+  const floorThroughput = [];
+  // Server and floor in turn at each concurrency, so a burst of other work on the machine hits both alike.
   for (const concurrency of plan.throughput.concurrencies) {
-    throughput.push(await measureThroughput(server.url, client, db, plan.throughput, concurrency));
+    throughput.push(await measureThroughput(api, plan.throughput, concurrency));
+    floorThroughput.push(await measureThroughput(floorApi, plan.throughput, concurrency));
   }
-  // Free its CPU and memory before the memory runs (the deferred stop is then a no-op).
+  // Free their CPU and memory before the memory runs (the deferred stops are then no-ops).
   await server.stop();
+  await floor.stop();
+  const footprint = await measureFootprint(plan, (env) => openServer(factory, cleanup, env));
   const memory = {
     permanent: await memoryRun(factory, plan, cleanup, false),
     undoable: await memoryRun(factory, plan, cleanup, true),
   };
-  return { target: target.name, embedded: !target.databaseServer, latency, throughput, memory };
+  const start = await measureStartTime(factory, plan, cleanup);
+  return {
+    target: target.name,
+    provider: target.provider,
+    floorLabel: target.floor.label,
+    latency,
+    throughput,
+    floorThroughput,
+    footprint,
+    memory,
+    start,
+  };
 }
 
 async function main(): Promise<number> {

@@ -1,14 +1,8 @@
 // One delete at a time: deleteThings for each K (permanent, and undoable followed by its undo) and deleteAllThings,
-// over HTTP and through the raw driver, each round checked in the database afterwards and refilled (untimed), so
-// the next one deletes from the full table.
-import {
-  deleteAllThingsBody,
-  deleteThingsBody,
-  probeBody,
-  trashThingsBody,
-  undoDeleteBody,
-  type GraphQLClient,
-} from "./graphql-client.ts";
+// over HTTP, the same deletes through the bare-Node floor server and through the raw driver, each round checked in
+// the database afterwards and refilled (untimed), so the next one deletes from the full table.
+import { deleteAll, deleteIds, noop, type DeleteApi } from "./delete-api.ts";
+import { trashThingsBody, undoDeleteBody, type GraphQLClient } from "./graphql-client.ts";
 import type { Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { fastest, randomIds, summarize, type Summary } from "./stats.ts";
@@ -34,13 +28,16 @@ export interface LatencyResults {
   rows: number;
   /** `{ __typename }` over the same connection after the same untimed gap: HTTP with no database work. */
   httpFloor: Summary;
+  /** The bare-Node floor's no-op, likewise: node:http and JSON alone. */
+  floorNoop: Summary;
   /**
    * `undoable`: the same deleteThings with `undoable: true`, into the trash; `undo`: undoDelete of that deletion,
    * which puts the K rows back. Both over HTTP, compared with `http` (the permanent delete) rather than the raw
-   * driver: what the trash costs on top of a permanent delete.
+   * driver: what the trash costs on top of a permanent delete. `floor`: the same delete through the bare-Node
+   * floor server, in the rounds right after the server's.
    */
-  deleteThings: (Comparison & { idCount: number; undoable: Summary; undo: Summary })[];
-  deleteAllThings: Comparison;
+  deleteThings: (Comparison & { idCount: number; undoable: Summary; undo: Summary; floor: Summary })[];
+  deleteAllThings: Comparison & { floor: Summary };
 }
 
 /** One timed delete: the ids it was given ("all" to empty the table), what it reported, how long it took. */
@@ -139,70 +136,88 @@ function warmUpRequests(plan: Plan, idCount: number): number {
 }
 
 /**
- * Untimed requests of every shape the scenarios time (the deleteMany path up to 999 ids, the one-parameter path
- * above, the undoable delete and its undo, deleteAllThings), so V8 has compiled the server's hot paths as it has in any server that has been up for a
- * while. Without it the first scenarios mostly timed JIT compilation: K=1 took 10.5 ms instead of 3.6. The
- * per-scenario warm-up rounds below then only settle the database's caches.
+ * Untimed deletes of every shape the scenarios time through `api` (the deleteMany path up to 999 ids, the
+ * one-parameter path above, deleteAllThings), so V8 has compiled its hot paths as it has in any server that has
+ * been up for a while. Without it the first scenarios mostly timed JIT compilation: K=1 took 10.5 ms instead of
+ * 3.6. The per-scenario warm-up rounds below then only settle the database's caches. Returns the requests sent.
  */
-async function warmUpServer(plan: Plan, client: GraphQLClient, server: BenchDatabase): Promise<void> {
-  await server.seed(plan.rows);
+async function warmUpDeletes(plan: Plan, api: DeleteApi): Promise<number> {
+  await api.db.seed(plan.rows);
   let requests = 0;
   for (const idCount of plan.idCounts) {
     for (let i = 0; i < warmUpRequests(plan, idCount); i++, requests++) {
-      await client.delete(deleteThingsBody(randomIds(idCount, plan.rows)), "deleteThings");
+      await deleteIds(api, randomIds(idCount, plan.rows));
     }
   }
+  for (let i = 0; i < warmUpRequests(plan, plan.rows); i++, requests++) {
+    await api.db.seed(plan.rows);
+    await deleteAll(api, plan.rows);
+  }
+  return requests;
+}
+
+/** The same for the undoable delete and its undo, which only the server has. */
+async function warmUpTrash(plan: Plan, client: GraphQLClient, server: BenchDatabase): Promise<number> {
   // On a full table, so every undoable delete moves rows and makes a Deletion; each undo fills the table again.
   await server.seed(plan.rows);
+  let requests = 0;
   for (const idCount of plan.idCounts) {
     for (let i = 0; i < warmUpRequests(plan, idCount); i++, requests += 2) {
       const { deletionId } = await client.trash(trashThingsBody(randomIds(idCount, plan.rows)));
       await client.undo(undoDeleteBody(deletionId));
     }
   }
-  for (let i = 0; i < warmUpRequests(plan, plan.rows); i++, requests++) {
-    await server.seed(plan.rows);
-    await client.delete(deleteAllThingsBody(plan.rows), "deleteAllThings");
-  }
-  progress(`server warmed up with ${requests} untimed deletes`);
+  return requests;
 }
 
 /**
- * What no delete over HTTP can go below on this machine: a request that touches no database, to the same server
- * over the same connection, after the same untimed work (checking and refilling the table) a delete waits through.
+ * What no delete through `api` can go below on this machine: a request that touches no database, to the same
+ * process over the same connection, after the same untimed work (checking and refilling the table) a delete
+ * waits through.
  */
-async function measureHttpFloor(plan: Plan, client: GraphQLClient, server: BenchDatabase): Promise<Summary> {
+async function measureNoop(plan: Plan, api: DeleteApi, what: string): Promise<Summary> {
   const samples: number[] = [];
-  await server.seed(plan.rows);
+  await api.db.seed(plan.rows);
   for (let i = 0; i < plan.warmups + plan.runs; i++) {
-    await server.count();
-    await server.refill(plan.rows, []);
-    const { status, text, ms } = await client.post(probeBody);
-    if (status !== 200) throw new Error(`the HTTP floor probe failed: HTTP ${status} ${text.slice(0, 500)}`);
+    await api.db.count();
+    await api.db.refill(plan.rows, []);
+    const ms = await noop(api);
     if (i >= plan.warmups) samples.push(ms);
   }
   const summary = summarize(samples);
-  progress(`HTTP floor ({ __typename }): median ${summary.median.toFixed(3)} ms`);
+  progress(`${what}: median ${summary.median.toFixed(3)} ms`);
   return summary;
 }
 
+/** Rounds of deleteIds of K random ids through `api`, each verified. */
+function repeatDeleteIds(plan: Plan, api: DeleteApi, what: string, idCount: number): Promise<Summary> {
+  return repeat(plan, api.db, what, async () => {
+    const ids = randomIds(idCount, plan.rows);
+    return { ids, ...(await deleteIds(api, ids)) };
+  });
+}
+
+function repeatDeleteAll(plan: Plan, api: DeleteApi, what: string): Promise<Summary> {
+  return repeat(plan, api.db, what, async () => ({ ids: "all", ...(await deleteAll(api, plan.rows)) }));
+}
+
+/** `server` is the GraphQL server (its client also sends the undoable deletes), `floor` the bare-Node one. */
 export async function measureLatency(
   plan: Plan,
-  client: GraphQLClient,
-  server: BenchDatabase,
+  server: DeleteApi,
+  floor: DeleteApi,
   raws: readonly RawDatabase[],
 ): Promise<LatencyResults> {
-  await warmUpServer(plan, client, server);
-  const httpFloor = await measureHttpFloor(plan, client, server);
+  const warmUps = (await warmUpDeletes(plan, server)) + (await warmUpTrash(plan, server.client, server.db));
+  progress(`server warmed up with ${warmUps} untimed deletes, the floor with ${await warmUpDeletes(plan, floor)}`);
+  const httpFloor = await measureNoop(plan, server, "HTTP floor ({ __typename })");
+  const floorNoop = await measureNoop(plan, floor, "bare Node floor no-op");
   const deleteThings: LatencyResults["deleteThings"] = [];
   for (const idCount of plan.idCounts) {
-    // The undoable rounds right after the permanent ones, so the two run in the same conditions.
-    const http = await repeat(plan, server, `HTTP deleteThings K=${idCount}`, async () => {
-      const ids = randomIds(idCount, plan.rows);
-      const body = deleteThingsBody(ids);
-      return { ids, ...(await client.delete(body, "deleteThings")) };
-    });
-    const trash = await repeatUndoable(plan, client, server, idCount);
+    // The floor and the undoable rounds right after the permanent ones, so they all run in the same conditions.
+    const http = await repeatDeleteIds(plan, server, `HTTP deleteThings K=${idCount}`, idCount);
+    const floorSummary = await repeatDeleteIds(plan, floor, `floor delete K=${idCount}`, idCount);
+    const trash = await repeatUndoable(plan, server.client, server.db, idCount);
     const candidates = raws.flatMap((database) =>
       database.methods
         .filter((method) => method.fits(idCount))
@@ -216,13 +231,11 @@ export async function measureLatency(
             }),
         })),
     );
-    deleteThings.push({ idCount, ...trash, ...(await compare(http, candidates)) });
+    deleteThings.push({ idCount, ...trash, floor: floorSummary, ...(await compare(http, candidates)) });
   }
 
-  const deleteAllHttp = await repeat(plan, server, `HTTP deleteAllThings N=${plan.rows}`, async () => ({
-    ids: "all",
-    ...(await client.delete(deleteAllThingsBody(plan.rows), "deleteAllThings")),
-  }));
+  const deleteAllHttp = await repeatDeleteAll(plan, server, `HTTP deleteAllThings N=${plan.rows}`);
+  const deleteAllFloor = await repeatDeleteAll(plan, floor, `floor delete all N=${plan.rows}`);
   const method = 'DELETE FROM "Thing"';
   const deleteAllRaw = raws.map((database) => ({
     database,
@@ -233,5 +246,11 @@ export async function measureLatency(
         ...(await timed(() => database.deleteAll())),
       })),
   }));
-  return { rows: plan.rows, httpFloor, deleteThings, deleteAllThings: await compare(deleteAllHttp, deleteAllRaw) };
+  return {
+    rows: plan.rows,
+    httpFloor,
+    floorNoop,
+    deleteThings,
+    deleteAllThings: { floor: deleteAllFloor, ...(await compare(deleteAllHttp, deleteAllRaw)) },
+  };
 }

@@ -31,6 +31,11 @@ export interface Plan {
   memoryRows: number;
   /** Rows deleted at once on SQLite for the disk-space measurement (bench/disk.ts); a multiple of 10. */
   diskRows: number;
+  /** Timed starts of the compiled server on an already-migrated database (bench/start-time.ts). */
+  startRuns: number;
+  /** Mixed requests after which the server's RSS is read, and the connections sending them (bench/mixed-load.ts). */
+  mixedRequests: number;
+  mixedConnections: number;
 }
 
 const FULL: Plan = {
@@ -43,6 +48,9 @@ const FULL: Plan = {
   throughput: { idsPerRequest: 10, concurrencies: [1, 16], seconds: 10, maxRequestsPerSecond: 8_000 },
   memoryRows: 1_000_000,
   diskRows: 1_000_000,
+  startRuns: 5,
+  mixedRequests: 10_000,
+  mixedConnections: 8,
 };
 
 const QUICK: Plan = {
@@ -55,6 +63,9 @@ const QUICK: Plan = {
   throughput: { ...FULL.throughput, seconds: 2 },
   memoryRows: 200_000,
   diskRows: 20_000,
+  startRuns: 5,
+  mixedRequests: 2_000,
+  mixedConnections: 8,
 };
 
 /**
@@ -71,6 +82,9 @@ const SMOKE: Plan = {
   throughput: { ...FULL.throughput, seconds: 1, maxRequestsPerSecond: 1_000 },
   memoryRows: 20_000,
   diskRows: 5_000,
+  startRuns: 2,
+  mixedRequests: 300,
+  mixedConnections: 8,
 };
 
 const MODES: Record<string, Plan> = { "--quick": QUICK, "--smoke": SMOKE };

@@ -14,6 +14,7 @@ import { TargetUnavailableError } from "./unavailable.ts";
 /** The same default server as the tests' TEST_POSTGRES_URL; the databases are created next to this one. */
 const SERVER_URL = process.env.BENCH_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
 const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/postgresql/migrations/", import.meta.url));
+const FLOOR_SCRIPT = fileURLToPath(new URL("./floor/postgres-floor.ts", import.meta.url));
 /** The protocol's Bind message counts its parameters in 16 bits. */
 const MAX_BIND_PARAMETERS = 65_535;
 
@@ -86,6 +87,8 @@ class PostgresDatabase implements BenchDatabase {
         `INSERT INTO "Thing" ("id", "text") SELECT g, 'thing ' || g FROM generate_series(1, $1::int) AS g`,
         [rows],
       );
+      // Explicit ids do not move the SERIAL's sequence: without this, the next createThings would pick id 1 again.
+      await this.#client.query(`SELECT setval(pg_get_serial_sequence('"Thing"', 'id'), greatest($1::int, 1))`, [rows]);
       await this.#client.query("COMMIT");
     } catch (error) {
       await this.#client.query("ROLLBACK");
@@ -131,10 +134,16 @@ class PostgresDatabase implements BenchDatabase {
   }
 }
 
-/** The raw driver on its own database, created with the committed migrations. */
-async function openRaw(url: string): Promise<RawDatabase> {
+/** A connection to `url` after the committed migrations ran on it. */
+async function connectMigrated(url: string): Promise<pg.Client> {
   const client = await connect(url);
   for (const sql of migrationScripts(MIGRATIONS_DIR)) await client.query(sql);
+  return client;
+}
+
+/** The raw driver on its own database, created with the committed migrations. */
+async function openRaw(url: string): Promise<RawDatabase> {
+  const client = await connectMigrated(url);
   const database = await PostgresDatabase.open(url);
   const rowsDeleted = (result: pg.QueryResult) => result.rowCount ?? 0;
   return {
@@ -166,10 +175,16 @@ export const postgresTarget: TargetFactory = async (_dir, cleanup) => {
   const serverUrl = await createDatabase(cleanup);
   return {
     name: `PostgreSQL ${version} (pg)`,
-    databaseServer: true,
+    provider: "postgresql",
     // The server migrates its (empty) database at start.
     serverEnv: { DATABASE_URL: serverUrl },
     openServerDatabase: () => PostgresDatabase.open(serverUrl),
     openRawDatabases: async () => [await openRaw(await createDatabase(cleanup))],
+    floor: { script: FLOOR_SCRIPT, label: "bare Node floor (node:http + pg Pool, autocommit)" },
+    createFloorDatabase: async () => {
+      const url = await createDatabase(cleanup);
+      await (await connectMigrated(url)).end();
+      return { env: { DATABASE_URL: url }, database: await PostgresDatabase.open(url) };
+    },
   };
 };

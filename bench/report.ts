@@ -4,8 +4,20 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  afterLoadGoal,
+  deleteAllFloorGoal,
   deleteAllThingsGoal,
   deleteThingsGoal,
+  floorGoal,
+  GOAL_LOAD_REQUESTS,
+  graphiqlPageGoal,
+  idleGoal,
+  idleGraphiQLGoal,
+  postgraphileDeleteAllGoal,
+  postgraphileGoal,
+  postgraphileThroughputGoal,
+  startGoal,
+  THROUGHPUT_CONCURRENCY,
   THROUGHPUT_GOAL,
   throughputGoal,
   undoableGoal,
@@ -13,10 +25,13 @@ import {
   type GoalCheck,
 } from "./goals.ts";
 import type { DiskResult } from "./disk.ts";
+import type { FootprintResult } from "./footprint.ts";
 import type { Comparison, LatencyResults } from "./latency.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { Plan } from "./plan.ts";
+import type { StartTimeResult } from "./start-time.ts";
 import type { Summary } from "./stats.ts";
+import type { Target } from "./target.ts";
 import type { ThroughputResult } from "./throughput.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -33,12 +48,20 @@ export interface MachineInfo {
 
 export interface TargetResults {
   target: string;
-  /** The database runs inside the API process (SQLite): the only one the throughput goal is stated for. */
-  embedded: boolean;
+  /** SQLite's goals are stated against the floor and include throughput and footprint; PostgreSQL's against PostGraphile. */
+  provider: Target["provider"];
+  /** How the report names this target's bare-Node floor server. */
+  floorLabel: string;
   latency: LatencyResults;
   throughput: ThroughputResult[];
+  /** The same load on the bare-Node floor, at the same concurrencies, each right after the server's. */
+  floorThroughput: ThroughputResult[];
+  /** Idle RSS, GraphiQL and the mixed load, each on a fresh server process. */
+  footprint: FootprintResult;
   /** The same big deleteThings, each on a fresh server process. */
   memory: { permanent: MemoryResult; undoable: MemoryResult };
+  /** Spawn to /ready 200 on a migrated database. */
+  start: StartTimeResult;
 }
 
 /** A target whose database could not be reached, so the report says it was not measured rather than omitting it. */
@@ -155,6 +178,157 @@ function undoableTable({ deleteThings }: LatencyResults): string {
   );
 }
 
+const mibText = (value: number) => `${value.toFixed(0)} MiB`;
+
+function rps(result: ThroughputResult | undefined, withP99: boolean): string {
+  if (!result) return "–";
+  return `${result.requestsPerSecond.toFixed(0)}${withP99 ? ` (${ms(result.latencyMs.p99)} ms)` : ""}`;
+}
+
+/**
+ * The table docs/benchmark.md carries, as the issue's: per row what one target sent, medians in ms, then the
+ * throughput at each concurrency (p99 at the highest). The no-op column is each process's request without a
+ * database: `{ __typename }` for the server, the floor's own no-op.
+ */
+function summaryTable(t: TargetResults, plan: Plan): string {
+  const { latency } = t;
+  const concurrencies = plan.throughput.concurrencies;
+  const highest = concurrencies.at(-1);
+  const throughputCells = (results: readonly ThroughputResult[]) =>
+    concurrencies.map((c) =>
+      rps(
+        results.find((r) => r.concurrency === c),
+        c === highest,
+      ),
+    );
+  return table(
+    [
+      "target",
+      "no-op",
+      ...latency.deleteThings.map((c) => `K=${c.idCount}`),
+      "delete all",
+      ...concurrencies.map((c) => `req/s c=${c}${c === highest ? " (p99)" : ""}`),
+    ],
+    [
+      [
+        "this server, `deleteThings { deletedCount }`",
+        ms(latency.httpFloor.median),
+        ...latency.deleteThings.map((c) => ms(c.http.median)),
+        ms(latency.deleteAllThings.http.median),
+        ...throughputCells(t.throughput),
+      ],
+      [
+        t.floorLabel,
+        ms(latency.floorNoop.median),
+        ...latency.deleteThings.map((c) => ms(c.floor.median)),
+        ms(latency.deleteAllThings.floor.median),
+        ...throughputCells(t.floorThroughput),
+      ],
+      [
+        "raw driver in process (fastest configuration and SQL shape per column)",
+        "–",
+        ...latency.deleteThings.map((c) => ms(c.limit.summary.median)),
+        ms(latency.deleteAllThings.limit.summary.median),
+        ...concurrencies.map(() => "–"),
+      ],
+    ],
+  );
+}
+
+/** The issue's targets for this database, each with what this run measured. */
+function goalRows(t: TargetResults): [string, string, GoalCheck | null][] {
+  const { latency, footprint, start } = t;
+  const c16 = t.throughput.find((r) => r.concurrency === THROUGHPUT_CONCURRENCY);
+  const all = latency.deleteAllThings;
+  if (t.provider === "postgresql") {
+    return [
+      ...latency.deleteThings.map((c): [string, string, GoalCheck | null] => [
+        `deleteThings K=${c.idCount}`,
+        `${ms(c.http.median)} ms`,
+        postgraphileGoal(c.idCount, c.http.median),
+      ]),
+      [`deleteAllThings N=${latency.rows}`, `${ms(all.http.median)} ms`, postgraphileDeleteAllGoal(all.http.median)],
+      [
+        `req/s c=${THROUGHPUT_CONCURRENCY}`,
+        rps(c16, true),
+        c16 ? postgraphileThroughputGoal(c16.concurrency, c16.requestsPerSecond) : null,
+      ],
+    ];
+  }
+  return [
+    ...latency.deleteThings.map((c): [string, string, GoalCheck | null] => [
+      `deleteThings K=${c.idCount}`,
+      `${ms(c.http.median)} ms vs floor ${ms(c.floor.median)}`,
+      floorGoal(c.idCount, c.http.median, c.floor.median),
+    ]),
+    [
+      `deleteAllThings N=${latency.rows}`,
+      `${ms(all.http.median)} ms vs floor ${ms(all.floor.median)}`,
+      deleteAllFloorGoal(all.http.median, all.floor.median),
+    ],
+    [
+      `req/s c=${THROUGHPUT_CONCURRENCY}`,
+      rps(c16, true),
+      c16 ? throughputGoal(c16.concurrency, c16.requestsPerSecond, c16.latencyMs.p99) : null,
+    ],
+    ["idle RSS, GraphiQL off", mibText(footprint.idleMiB), idleGoal(footprint.idleMiB)],
+    ["idle RSS, GraphiQL on", mibText(footprint.graphiql.idleMiB), idleGraphiQLGoal(footprint.graphiql.idleMiB)],
+    [
+      `RSS after ${footprint.mixed.requests} mixed requests (goal stated for ${GOAL_LOAD_REQUESTS})`,
+      mibText(footprint.mixed.rssAfterMiB),
+      afterLoadGoal(footprint.mixed.rssAfterMiB),
+    ],
+    ["start to /ready (median)", `${start.summary.median.toFixed(0)} ms`, startGoal(start.summary.median)],
+    [
+      `GraphiQL page transferred (${footprint.graphiql.encoding})`,
+      `${footprint.graphiql.pageBytes} bytes`,
+      graphiqlPageGoal(footprint.graphiql.pageBytes),
+    ],
+  ];
+}
+
+function goalsTable(t: TargetResults): string {
+  return table(
+    ["measure", "this run", "target"],
+    goalRows(t).map(([measure, value, goal]) => [measure, value, goalText(goal)]),
+  );
+}
+
+/** What an operator provisions: resident memory of the compiled server, and its start time. */
+function footprintTable(t: TargetResults, plan: Plan): string {
+  const { footprint, memory, start } = t;
+  const { graphiql, mixed } = footprint;
+  const bigDelete = (m: MemoryResult) => [
+    `peak during one ${m.ids}-id deleteThings${m.undoable ? "(undoable)" : ""}`,
+    mibText(m.peakMiB),
+    "",
+  ];
+  return table(
+    ["server process (node dist/server.js, NODE_ENV=production)", "RSS", "peak (VmHWM)"],
+    [
+      ["idle, 1 s after /ready, GRAPHIQL=false", mibText(footprint.idleMiB), ""],
+      ["idle, 1 s after /ready, GRAPHIQL=true", mibText(graphiql.idleMiB), ""],
+      [
+        `1 s after one GraphiQL page load (${graphiql.pageBytes} bytes ${graphiql.encoding}, ${ms(graphiql.pageMs)} ms)`,
+        mibText(graphiql.afterPageMiB),
+        mibText(graphiql.peakMiB),
+      ],
+      [
+        `after ${mixed.requests} mixed requests on ${mixed.connections} connections (${mixed.seconds.toFixed(1)} s)`,
+        mibText(mixed.rssAfterMiB),
+        mibText(mixed.peakMiB),
+      ],
+      bigDelete(memory.permanent),
+      bigDelete(memory.undoable),
+      [
+        `start to /ready 200, migrated database: median of ${plan.startRuns} (max)`,
+        `${start.summary.median.toFixed(0)} ms (${start.summary.max.toFixed(0)} ms)`,
+        `first, migrating start: ${start.migratingStartMs.toFixed(0)} ms`,
+      ],
+    ],
+  );
+}
+
 function throughputTable(results: readonly ThroughputResult[], withGoal: boolean): string {
   const header = ["concurrency", "ids/request", "seconds", "deletes", "req/s", "p50 ms", "p99 ms", "conn. errors"];
   return table(
@@ -223,6 +397,21 @@ export function formatReport({ startedAt, plan, machine, targets, skipped, disk 
     [
       `### ${t.target}`,
       "",
+      `Delete K random ids of N = ${plan.rows} in one request, median ms of ${plan.runs} runs, each verified in the ` +
+        `database; throughput: ${plan.throughput.idsPerRequest} ids per request for ${plan.throughput.seconds} s. ` +
+        "The floor runs on a database of its own, in the rounds right after the server's.",
+      "",
+      summaryTable(t, plan),
+      "",
+      t.provider === "postgresql"
+        ? "Targets against PostGraphile's count-returning function: issue 17's figures of 2026-12-01 on this " +
+          "machine (N = 100,000), not measured in this run."
+        : "Targets against the bare-Node floor of this run, and for the server's footprint:",
+      "",
+      goalsTable(t),
+      "",
+      footprintTable(t, plan),
+      "",
       `One delete at a time over HTTP (keep-alive) vs the raw driver in-process; N = ${plan.rows} ` +
         `rows before each delete, ${plan.runs} runs after ${plan.warmups} warm-up(s), times in ms. ` +
         "limit = fastest raw median (over the raw configurations × SQL shapes).",
@@ -238,11 +427,15 @@ export function formatReport({ startedAt, plan, machine, targets, skipped, disk 
         `${spread(t.latency.httpFloor)} ms. Every delete over HTTP pays at least this on this machine.`,
       "",
       `Throughput: deleteThings of ${plan.throughput.idsPerRequest} fresh ids per request (autocannon, keep-alive). ` +
-        (t.embedded
-          ? "target = the goal stated for the embedded database."
-          : `No target: the goal (${THROUGHPUT_GOAL}) is stated for the embedded database only.`),
+        (t.provider === "sqlite"
+          ? "target = the goal stated for SQLite."
+          : `No target: the goal (${THROUGHPUT_GOAL}) is stated for SQLite only.`),
       "",
-      throughputTable(t.throughput, t.embedded),
+      throughputTable(t.throughput, t.provider === "sqlite"),
+      "",
+      `The bare-Node floor under the same load:`,
+      "",
+      throughputTable(t.floorThroughput, false),
       "",
       "Peak server memory (VmRSS sampled every 5 ms, and VmHWM) during one large deleteThings, each on a fresh " +
         "server process:",

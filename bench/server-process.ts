@@ -1,15 +1,23 @@
 // The real server as a separate process on a free loopback port, as production runs it (`node dist/server.js`, built
-// first if the bundle is stale), with its memory readable from /proc.
+// first if the bundle is stale), with its memory readable from /proc; and the bare-Node floor servers (bench/floor/)
+// the same way, so both are started, timed, measured and stopped alike.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { get } from "node:http";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build, DIST_SERVER } from "../scripts/build.ts";
-import { BENCH_API_KEYS_ENV, GraphQLClient, probeBody } from "./graphql-client.ts";
+import { FLOOR_READY_PATH } from "./floor/protocol.ts";
+import { BENCH_API_KEYS_ENV } from "./graphql-client.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 60_000;
+/**
+ * How often a starting process is asked whether it is ready: the start time is measured to the first 200, so the
+ * interval bounds its error. A refused connection costs the starting process nothing.
+ */
+const READY_POLL_MS = 5;
 const STOP_TIMEOUT_MS = 5_000;
 /**
  * The only variables the server inherits: everything it reads as configuration (DATABASE_URL, REDIS_URL, pool sizes…)
@@ -35,8 +43,11 @@ export interface ServerOptions {
 }
 
 export interface ServerProcess {
+  /** Where requests go: the GraphQL endpoint, or the floor's one route. */
   url: string;
   pid: number;
+  /** From spawning the process to its readiness URL's first 200, in ms. */
+  startMs: number;
   /** Linux only: reads /proc/<pid>/status. */
   memory(): MemorySample;
   /** SIGTERM, then SIGKILL if it has not exited after a few seconds. Safe to call twice. */
@@ -83,66 +94,95 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Resolves once the server answers a GraphQL request; rejects with its output if it exits or never answers. */
-async function waitUntilReady(child: ChildProcess, url: string, output: () => string): Promise<void> {
-  const client = new GraphQLClient(url);
+/**
+ * The status of a GET to `url`, on a connection of its own that closes after the answer (no agent): no socket is
+ * left open for the process's shutdown to wait on.
+ */
+function statusOf(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+/** Resolves once `readyUrl` answers 200; rejects with the process's output if it exits or never answers. */
+async function waitUntilReady(child: ChildProcess, readyUrl: string, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  try {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`server exited during start (${child.exitCode ?? child.signalCode}):\n${output()}`);
-      }
-      try {
-        const response = await client.post(probeBody);
-        if (response.status === 200) return;
-      } catch {
-        // Not listening yet: migrations take a second or two.
-      }
-      if (Date.now() > deadline) throw new Error(`server did not answer within ${START_TIMEOUT_MS} ms:\n${output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`process exited during start (${child.exitCode ?? child.signalCode}):\n${output()}`);
     }
-  } finally {
-    client.close();
+    // Not listening yet (0): migrations take a second or two.
+    if ((await statusOf(readyUrl).catch(() => 0)) === 200) return;
+    if (Date.now() > deadline)
+      throw new Error(`${readyUrl} did not answer 200 within ${START_TIMEOUT_MS} ms:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
 }
 
-export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promise<ServerProcess> {
-  await build();
+interface SpawnOptions {
+  /** What node runs, after its flags. */
+  args: readonly string[];
+  env: Record<string, string>;
+  /** Path of the route that answers 200 once the process can serve, and of the one requests go to. */
+  readyPath: string;
+  requestPath: string;
+}
+
+async function spawnProcess({ args, env, readyPath, requestPath }: SpawnOptions): Promise<ServerProcess> {
   const port = await freePort();
   const inherited = INHERITED_ENV.flatMap((name) => {
     const value = process.env[name];
     return value === undefined ? [] : [[name, value] as const];
   });
-  const childEnv = {
-    ...Object.fromEntries(inherited),
-    HOST,
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    // Measured as deployed: graphql-js skips its development-only checks, GraphiQL and introspection are off.
-    NODE_ENV: "production",
-    API_KEYS: BENCH_API_KEYS_ENV,
-    ...env,
-  };
+  const childEnv = { ...Object.fromEntries(inherited), HOST, PORT: String(port), ...env };
 
-  const child = spawn(process.execPath, [...nodeArgs, DIST_SERVER], {
-    cwd: PROJECT_ROOT,
-    env: childEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const spawned = performance.now();
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARS));
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   child.on("error", (error) => (tail += `\n${String(error)}`));
   const { pid } = child;
-  if (pid === undefined) throw new Error("could not spawn the server");
+  if (pid === undefined) throw new Error(`could not spawn node ${args.join(" ")}`);
 
-  const url = `http://${HOST}:${port}/graphql`;
+  const origin = `http://${HOST}:${port}`;
   try {
-    await waitUntilReady(child, url, () => tail);
+    await waitUntilReady(child, `${origin}${readyPath}`, () => tail);
   } catch (error) {
     await stopChild(child);
     throw error;
   }
-  return { url, pid, memory: () => readMemory(pid), stop: () => stopChild(child) };
+  const startMs = performance.now() - spawned;
+  return { url: `${origin}${requestPath}`, pid, startMs, memory: () => readMemory(pid), stop: () => stopChild(child) };
+}
+
+/** The compiled server, ready when its /ready answers 200 (database reachable, migrated, writable). */
+export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promise<ServerProcess> {
+  await build();
+  return spawnProcess({
+    args: [...nodeArgs, DIST_SERVER],
+    env: {
+      LOG_LEVEL: "warn",
+      // Measured as deployed: graphql-js skips its development-only checks, GraphiQL and introspection are off.
+      NODE_ENV: "production",
+      API_KEYS: BENCH_API_KEYS_ENV,
+      ...env,
+    },
+    readyPath: "/ready",
+    requestPath: "/graphql",
+  });
+}
+
+/**
+ * A bare-Node floor server (bench/floor/), through tsx as the benchmark itself runs: its loader works once, at
+ * import, so the requests it serves run plain JavaScript.
+ */
+export function startFloor(script: string, env: Record<string, string>): Promise<ServerProcess> {
+  return spawnProcess({ args: ["--import", "tsx", script], env, readyPath: FLOOR_READY_PATH, requestPath: "/" });
 }

@@ -6,6 +6,8 @@ import Database from "better-sqlite3";
 import { migrationScripts } from "./migrations.ts";
 import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory, TrashedCount } from "./target.ts";
 
+const FLOOR_SCRIPT = fileURLToPath(new URL("./floor/sqlite-floor.ts", import.meta.url));
+
 const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
 const BUSY_TIMEOUT_MS = 5000;
 /** SQLite's own default when the build does not say (3.32+). */
@@ -16,8 +18,11 @@ interface SqliteSettings {
   pragmas: readonly string[];
 }
 
-/** What src/db/sqlite.ts sets on the server's connection; kept in step by hand (it does not export its pragmas). */
-const SERVER_SETTINGS: SqliteSettings = {
+/**
+ * What src/db/sqlite.ts sets on the server's connection; kept in step by hand (it does not export its pragmas). The
+ * SQLite floor (bench/floor/sqlite-floor.ts) runs with them too.
+ */
+export const SERVER_SETTINGS: SqliteSettings = {
   label: "WAL, synchronous=NORMAL (server's)",
   pragmas: ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", `busy_timeout = ${BUSY_TIMEOUT_MS}`],
 };
@@ -117,10 +122,16 @@ class SqliteFile implements BenchDatabase {
   }
 }
 
-function openRaw(file: string, settings: SqliteSettings): RawDatabase {
+/** A new database file with these settings and the committed migrations, open. */
+function createMigrated(file: string, settings: SqliteSettings): Database.Database {
   const db = new Database(file);
   for (const pragma of settings.pragmas) db.pragma(pragma);
   applyMigrations(db);
+  return db;
+}
+
+function openRaw(file: string, settings: SqliteSettings): RawDatabase {
+  const db = createMigrated(file, settings);
   const maxIds = maxVariableNumber(db);
   const inList: RawMethod = { name: "IN (?,?,…)", fits: (idCount) => idCount <= maxIds };
   const database = new SqliteFile(file);
@@ -162,6 +173,7 @@ export const sqliteTarget: TargetFactory = (dir) => {
   const serverFile = join(dir, "server.db");
   return {
     name: `SQLite ${sqliteVersion()} (better-sqlite3)`,
+    provider: "sqlite",
     serverEnv: { DATABASE_URL: `file:${serverFile}` },
     // The server created and migrated the file at start.
     openServerDatabase: async () => new SqliteFile(serverFile),
@@ -169,5 +181,12 @@ export const sqliteTarget: TargetFactory = (dir) => {
       openRaw(join(dir, "raw-wal.db"), SERVER_SETTINGS),
       openRaw(join(dir, "raw-rollback.db"), ROLLBACK_SETTINGS),
     ],
+    floor: { script: FLOOR_SCRIPT, label: "bare Node floor (node:http + better-sqlite3 WAL)" },
+    createFloorDatabase: async () => {
+      const file = join(dir, "floor.db");
+      // WAL is a property of the file; the floor sets the other pragmas on its own connection.
+      createMigrated(file, SERVER_SETTINGS).close();
+      return { env: { DATABASE_URL: `file:${file}` }, database: new SqliteFile(file) };
+    },
   };
 };

@@ -50,19 +50,30 @@ export interface RawDatabase {
   close(): Promise<void>;
 }
 
+/** A bare-Node floor's own database, migrated and empty, and how to point the floor at it. */
+export interface FloorDatabase {
+  /** Environment for bench/server-process.ts's startFloor (DATABASE_URL). */
+  env: Record<string, string>;
+  /** Seeds and checks it as the server's own. */
+  database: BenchDatabase;
+}
+
 export interface Target {
   name: string;
   /**
-   * The database is a server of its own (PostgreSQL) rather than embedded in the API process. The throughput goal
-   * is stated for the embedded database only, so such a target's throughput is reported without it.
+   * Which database this is: the goals differ (SQLite's are stated against the bare-Node floor, PostgreSQL's against
+   * PostGraphile), and the throughput and footprint goals are stated for SQLite only.
    */
-  databaseServer?: boolean;
+  provider: "sqlite" | "postgresql";
   /** Environment that points a server at this target's (fresh) database. */
   serverEnv: Record<string, string>;
   /** The server's database, opened after the server has started and migrated it. */
   openServerDatabase(): Promise<BenchDatabase>;
   /** Raw-driver databases, one per configuration worth comparing (the faster one is the limit). */
   openRawDatabases(): Promise<RawDatabase[]>;
+  /** The bare-Node floor server for this database (a script under bench/floor/), and how the report names it. */
+  floor: { script: string; label: string };
+  createFloorDatabase(): Promise<FloorDatabase>;
 }
 
 /**

@@ -1,12 +1,12 @@
-// Sustained load: deleteThings of a few fresh ids per request, with autocannon holding `concurrency` keep-alive
-// connections busy for a fixed time. Every request deletes ids no other request had, so each acknowledged
+// Sustained load: deleteThings (or the floor's delete) of a few fresh ids per request, with autocannon holding
+// `concurrency` keep-alive connections busy for a fixed time. Every request deletes ids no other request had, so each acknowledged
 // delete must report exactly its ids, and the rows gone must add up afterwards.
 import autocannon from "autocannon";
-import { BENCH_API_KEY, deleteThingsBody, readDeletedCount, type GraphQLClient } from "./graphql-client.ts";
+import { deleteIds, type DeleteApi } from "./delete-api.ts";
+import { BENCH_API_KEY } from "./graphql-client.ts";
 import type { ThroughputPlan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { quantile, randomIds } from "./stats.ts";
-import type { BenchDatabase } from "./target.ts";
 import { VerificationError } from "./verify.ts";
 
 export interface ThroughputResult {
@@ -32,12 +32,11 @@ function runAutocannon(options: autocannon.Options, onStart: (instance: autocann
 }
 
 export async function measureThroughput(
-  url: string,
-  client: GraphQLClient,
-  db: BenchDatabase,
+  api: DeleteApi,
   plan: ThroughputPlan,
   concurrency: number,
 ): Promise<ThroughputResult> {
+  const { url, protocol, db } = api;
   const { idsPerRequest, seconds } = plan;
   const poolRows = Math.ceil(plan.maxRequestsPerSecond * seconds) * idsPerRequest;
   await db.seed(poolRows);
@@ -80,12 +79,12 @@ export async function measureThroughput(
             next += ids.length;
             issued.push(...ids);
             inFlight.set(context, ids);
-            return { ...request, body: deleteThingsBody(ids) };
+            return { ...request, body: protocol.deleteIds(ids) };
           },
           onResponse: (status, body, context) => {
             const ids = inFlight.get(context) ?? [];
             try {
-              const deletedCount = readDeletedCount(status, body, "deleteThings");
+              const deletedCount = protocol.deletedCount(status, body, "deleteIds");
               if (deletedCount !== ids.length) throw new Error(`deleted ${deletedCount} of ${ids.length} fresh ids`);
               for (const id of ids) acknowledged.add(id);
               acknowledgedDeleted += deletedCount;
@@ -108,7 +107,7 @@ export async function measureThroughput(
   // may or may not be gone yet. Deleting them once more settles them, whichever delete runs first; a late one then
   // finds nothing to delete.
   const unanswered = issued.filter((id) => !acknowledged.has(id));
-  if (unanswered.length > 0) await client.delete(deleteThingsBody(unanswered), "deleteThings");
+  if (unanswered.length > 0) await deleteIds(api, unanswered);
   // Exactly the issued ids are gone (the count says how many, the lookup which), and the acknowledged deletes
   // reported every row that went apart from the unanswered ones.
   const rowsGone = poolRows - (await db.count());
@@ -120,7 +119,7 @@ export async function measureThroughput(
     acknowledgedDeleted !== rowsGone - unanswered.length
   ) {
     throw new VerificationError(
-      `throughput c=${concurrency}: ${failures.length} failed deletes (${failures.slice(0, 3).join("; ")}); ` +
+      `${api.name} throughput c=${concurrency}: ${failures.length} failed deletes (${failures.slice(0, 3).join("; ")}); ` +
         `${rowsGone} rows gone; issued ${issued.length} ids, ${unanswered.length} unanswered; acknowledged deletes ` +
         `reported ${acknowledgedDeleted}; ${stillPresent} issued ids still exist`,
     );
@@ -143,7 +142,7 @@ export async function measureThroughput(
     poolExhausted,
   };
   progress(
-    `throughput c=${concurrency}: ${throughput.requestsPerSecond.toFixed(0)} req/s, p99 ${throughput.latencyMs.p99.toFixed(1)} ms`,
+    `${api.name} throughput c=${concurrency}: ${throughput.requestsPerSecond.toFixed(0)} req/s, p99 ${throughput.latencyMs.p99.toFixed(1)} ms`,
   );
   return throughput;
 }
