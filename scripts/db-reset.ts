@@ -9,7 +9,7 @@ import { ConfigError, readDatabaseUrl } from "../src/config.ts";
 import { MigrationError, migrateDatabase, sqliteFilePath } from "../src/db/migrations/index.ts";
 import { databaseName, describePostgres, quoteIdentifier } from "../src/db/postgres.ts";
 import { isUnreachable, withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
-import { removeSqliteFile } from "../tools/prisma-offline/adapters.ts";
+import { removeSqliteFile } from "../tools/prisma-offline/database-url.ts";
 
 class ResetRefused extends Error {}
 

@@ -6,10 +6,11 @@
 // limit counts instead: deletes keep working and stay limited, per instance, until Redis is back. Refusing every
 // delete while Redis is down would turn an outage of a counter into an outage of the API.
 import type { GraphQLError } from "graphql";
-import { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { redactUrl, type DeleteRateLimitSettings } from "./config.ts";
 import { ErrorCode, userError } from "./errors.ts";
+import { ioredis, rateLimiterFlexible } from "./lazy-require.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /** A Redis command waits this long at most before the insurance limiter answers instead. */
@@ -60,13 +61,14 @@ export function createDeleteRateLimit({
   logger = createLogger("silent"),
 }: DeleteRateLimitOptions): DeleteRateLimit {
   const options = { points: limit.rows, duration: limit.windowMs / 1000, keyPrefix: keyPrefix + KEY };
+  const { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } = rateLimiterFlexible();
   const memory = new RateLimiterMemory(options);
   let limiter: RateLimiterAbstract = memory;
   let client: Redis | undefined;
   if (redisUrl !== undefined) {
     // Fail fast rather than queue: a command while disconnected, or past the timeout, goes to the insurance limiter
     // at once instead of holding the request.
-    client = new Redis(redisUrl, {
+    client = new (ioredis().Redis)(redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_TIMEOUT_MS,

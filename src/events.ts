@@ -6,9 +6,10 @@
 // and publishing never throws into the change that committed.
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type { GraphQLError } from "graphql";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { DEFAULT_EVENT_LIMITS, redactUrl, type EventLimits } from "./config.ts";
 import { ErrorCode, userError } from "./errors.ts";
+import { ioredis } from "./lazy-require.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { pluralize } from "./plural.ts";
 
@@ -302,8 +303,9 @@ export function createEventBus({
     };
   }
   // A subscribed connection cannot publish, hence two. Not lazy: errors show at start, and ioredis reconnects by itself.
-  const publishClient = new Redis(redisUrl);
-  const subscribeClient = new Redis(redisUrl);
+  const { Redis: RedisClient } = ioredis();
+  const publishClient: Redis = new RedisClient(redisUrl);
+  const subscribeClient: Redis = new RedisClient(redisUrl);
   const where = redactUrl(redisUrl);
   // Until ready() succeeded, the first connection error fails the start with one line; ioredis would otherwise
   // report (and log) every reconnection attempt.

@@ -1,14 +1,7 @@
 // Who is calling, from a Bearer token from the Authorization header, checked against the static API keys (in constant
 // time) and, when configured, verified as a JWT with `jose`. Scopes decide what the caller may do (src/builder.ts).
 import { createHash, timingSafeEqual } from "node:crypto";
-import {
-  createRemoteJWKSet,
-  importSPKI,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  type JWTVerifyOptions,
-} from "jose";
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
 import type { ApiKeyConfig, AuthConfig, JwtConfig, Scope } from "../config.ts";
 import { SCOPES } from "../config.ts";
 import { ErrorCode, userError } from "../errors.ts";
@@ -72,6 +65,8 @@ function subjectOf(payload: JWTPayload): string | null {
 }
 
 async function jwtVerifier(config: JwtConfig): Promise<(token: string) => Promise<JWTPayload>> {
+  // Imported only with JWT configured: a start on API keys alone does not load jose's modules.
+  const { createRemoteJWKSet, importSPKI, jwtVerify } = await import("jose");
   const options = { issuer: config.issuer, audience: config.audience, ...claimRules };
   if (config.secret !== undefined) {
     const secret = new TextEncoder().encode(config.secret);

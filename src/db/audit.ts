@@ -1,7 +1,8 @@
 // The DeleteAudit table: the row every committed delete, trash move, restore and purge writes in its own
 // transaction, so a row exists exactly when the change happened, and the retention purge that removes old rows
 // (src/audit-purge.ts).
-import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { sql } from "./sql.ts";
 import { holdsPurgeLock, type SqlDialect } from "./dialect.ts";
 
 export type AuditedOperation =
@@ -35,8 +36,7 @@ export function auditStatement(
   client: Prisma.TransactionClient,
   { subject, operation, idCount, dryRun, deletionId }: AuditRow,
 ): Prisma.PrismaPromise<number> {
-  const deletion =
-    deletionId === undefined ? Prisma.sql`NULL` : Prisma.sql`(SELECT "id" FROM "Deletion" WHERE "id" = ${deletionId})`;
+  const deletion = deletionId === undefined ? sql`NULL` : sql`(SELECT "id" FROM "Deletion" WHERE "id" = ${deletionId})`;
   return client.$executeRaw`INSERT INTO "DeleteAudit" ("at", "subject", "operation", "idCount", "dryRun", "deletionId") VALUES (${new Date()}, ${subject}, ${operation}, ${idCount}, ${dryRun}, ${deletion})`;
 }
 
@@ -53,7 +53,7 @@ export function purgeAuditBefore(
 ): Promise<number | null> {
   return prisma.$transaction(async (tx) => {
     if (!(await holdsPurgeLock(tx, dialect, "audit"))) return null;
-    const oldest = Prisma.sql`SELECT "id" FROM "DeleteAudit" WHERE "at" < ${cutoff} ORDER BY "at", "id" LIMIT ${batchSize}`;
+    const oldest = sql`SELECT "id" FROM "DeleteAudit" WHERE "at" < ${cutoff} ORDER BY "at", "id" LIMIT ${batchSize}`;
     return tx.$executeRaw`DELETE FROM "DeleteAudit" WHERE "id" IN (${oldest})`;
   });
 }

@@ -4,7 +4,7 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { parseDatabaseUrl, type DatabaseProvider, type PostgresSettings, type SqliteSynchronous } from "../config.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { committedMigrationNames, migrateDatabase, sqliteFilePath } from "./migrations/index.ts";
-import { describePostgres, postgresAdapterFactory, type PoolStats } from "./postgres.ts";
+import type { PoolStats } from "./postgres.ts";
 import { sqlDialect, type SqlDialect } from "./dialect.ts";
 import { tapSqlAdapterFactory, type SqlListener } from "./sql-tap.ts";
 import { checkSqliteFileWritable, sqliteAdapterFactory } from "./sqlite.ts";
@@ -48,19 +48,34 @@ export async function createPrismaClient(options: ClientOptions): Promise<Prisma
   return (await createClient(options)).prisma;
 }
 
-/** Only the configured provider's client is imported: each is a module graph of its own, with its query compiler. */
-async function createClient(options: ClientOptions): Promise<{ prisma: PrismaClient; pool?: PoolStats }> {
+/**
+ * Only the configured provider's client and driver are imported: each client is a module graph of its own, with its
+ * query compiler, and pg is not needed on SQLite.
+ */
+async function createClient(
+  options: ClientOptions,
+): Promise<{ prisma: PrismaClient; description: string; pool?: PoolStats }> {
   const { provider } = parseDatabaseUrl(options.databaseUrl);
   const observed = (factory: SqlDriverAdapterFactory) =>
     options.onSql ? tapSqlAdapterFactory(factory, options.onSql) : factory;
   if (provider === "sqlite") {
     const { PrismaClient } = await import("../generated/prisma/client.ts");
     const adapter = observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous));
-    return { prisma: new PrismaClient({ adapter }) };
+    return {
+      prisma: new PrismaClient({ adapter }),
+      description: `SQLite ${options.databaseUrl.slice("file:".length)}`,
+    };
   }
-  const { PrismaClient: PostgresPrismaClient } = await import("../generated/prisma-postgresql/client.ts");
+  const [{ PrismaClient: PostgresPrismaClient }, { describePostgres, postgresAdapterFactory }] = await Promise.all([
+    import("../generated/prisma-postgresql/client.ts"),
+    import("./postgres.ts"),
+  ]);
   const { factory, pool } = postgresAdapterFactory(options.databaseUrl, options.postgres);
-  return { prisma: new PostgresPrismaClient({ adapter: observed(factory) }) as unknown as PrismaClient, pool };
+  return {
+    prisma: new PostgresPrismaClient({ adapter: observed(factory) }) as unknown as PrismaClient,
+    description: `PostgreSQL ${describePostgres(options.databaseUrl)}`,
+    pool,
+  };
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -68,17 +83,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (provider === "sqlite") checkSqliteFileWritable(sqliteFilePath(options.databaseUrl, process.cwd()));
   const { applied } = await migrateDatabase({ databaseUrl: options.databaseUrl });
   const migrations = await committedMigrationNames({ databaseUrl: options.databaseUrl });
-  const { prisma, pool } = await createClient(options);
+  const { prisma, description, pool } = await createClient(options);
   // Connect now so a broken database fails the start, not the first request.
   await prisma.$connect();
   return {
     prisma,
     provider,
     dialect: sqlDialect(provider),
-    description:
-      provider === "sqlite"
-        ? `SQLite ${options.databaseUrl.slice("file:".length)}`
-        : `PostgreSQL ${describePostgres(options.databaseUrl)}`,
+    description,
     appliedMigrations: applied,
     migrations,
     pool,

@@ -1,14 +1,15 @@
 // The few SQL fragments whose spelling differs between the databases Prisma runs on for us.
-import { Prisma } from "../generated/prisma/client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { empty, sql, type Sql } from "./sql.ts";
 import type { DatabaseProvider } from "../config.ts";
 
 export interface SqlDialect {
   /** `column` is one of these ids, bound as ONE parameter however many there are (no bind-parameter limit). */
-  inIds(column: Prisma.Sql, ids: readonly number[]): Prisma.Sql;
+  inIds(column: Sql, ids: readonly number[]): Sql;
   /** Case-sensitive substring test, the same on every database (`%` and `_` are plain characters). */
-  contains(column: Prisma.Sql, needle: string): Prisma.Sql;
+  contains(column: Sql, needle: string): Sql;
   /** A SELECT of the texts as rows of one column, in their order, bound as ONE parameter. */
-  textRows(texts: readonly string[]): Prisma.Sql;
+  textRows(texts: readonly string[]): Sql;
   /** Prisma's deleteMany splits longer `in` lists into several statements; up to this many it sends one. */
   deleteManyMaxIds: number;
   /**
@@ -17,21 +18,21 @@ export interface SqlDialect {
    * INSERT … SELECT and a DELETE of exactly the rows it copied on SQLite (whose single writer holds the database
    * from the first statement to COMMIT).
    */
-  moveToTrash(where: Prisma.Sql, deletionId: string): Prisma.Sql[];
+  moveToTrash(where: Sql, deletionId: string): Sql[];
   /**
    * Moves the trashed Things matching `condition` (on `t` = "TrashedThing" and `d` = its "Deletion") back into
    * "Thing", the same way round. The first statement's result says what was restored: its row count, or with
    * `returningIds` the restored ids.
    */
-  restoreFromTrash(condition: Prisma.Sql, returningIds: boolean): Prisma.Sql[];
+  restoreFromTrash(condition: Sql, returningIds: boolean): Sql[];
   /** The ids of the rows `from` selects as a JSON array text, ascending (`[]` for none). */
-  jsonIdArray(from: Prisma.Sql): Prisma.Sql;
+  jsonIdArray(from: Sql): Sql;
   /**
    * Taken in a background purge batch's transaction, so that one instance runs that purge at a time; a row with
    * `held` false means another one is purging. Each purge has its own lock, so the trash and the audit purge do not
    * skip each other. SQLite (one process) needs none.
    */
-  purgeLock: ((purge: BackgroundPurge) => Prisma.Sql) | null;
+  purgeLock: ((purge: BackgroundPurge) => Sql) | null;
 }
 
 /** The background purges that take a lock (src/trash-purge.ts, src/audit-purge.ts). */
@@ -40,45 +41,45 @@ export type BackgroundPurge = "trash" | "audit";
 /** Any fixed keys will do; 1416126830 is "Thing" in ASCII, so another application's lock is unlikely to collide. */
 const PURGE_LOCK_KEYS: Record<BackgroundPurge, number> = { trash: 1416126830, audit: 1416126831 };
 
-const TRASH = Prisma.sql`"TrashedThing"`;
-const RESTORABLE = Prisma.sql`"TrashedThing" t JOIN "Deletion" d ON d."id" = t."deletionId"`;
+const TRASH = sql`"TrashedThing"`;
+const RESTORABLE = sql`"TrashedThing" t JOIN "Deletion" d ON d."id" = t."deletionId"`;
 
 export const sqliteDialect: SqlDialect = {
   // SQLite has no array type: the ids travel as one JSON text.
-  inIds: (column, ids) => Prisma.sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
-  contains: (column, needle) => Prisma.sql`instr(${column}, ${needle}) > 0`,
-  textRows: (texts) => Prisma.sql`SELECT value FROM json_each(${JSON.stringify(texts)}) ORDER BY key`,
+  inIds: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  contains: (column, needle) => sql`instr(${column}, ${needle}) > 0`,
+  textRows: (texts) => sql`SELECT value FROM json_each(${JSON.stringify(texts)}) ORDER BY key`,
   deleteManyMaxIds: 999,
   moveToTrash: (where, deletionId) => [
-    Prisma.sql`INSERT INTO ${TRASH} ("id", "text", "deletionId") SELECT "id", "text", ${deletionId} FROM "Thing" WHERE ${where}`,
-    Prisma.sql`DELETE FROM "Thing" WHERE "id" IN (SELECT "id" FROM ${TRASH} WHERE "deletionId" = ${deletionId})`,
+    sql`INSERT INTO ${TRASH} ("id", "text", "deletionId") SELECT "id", "text", ${deletionId} FROM "Thing" WHERE ${where}`,
+    sql`DELETE FROM "Thing" WHERE "id" IN (SELECT "id" FROM ${TRASH} WHERE "deletionId" = ${deletionId})`,
   ],
   // The rows just copied back are the trashed ones that are now also live: a row is never in both otherwise.
   restoreFromTrash: (condition, returningIds) => [
-    Prisma.sql`INSERT INTO "Thing" ("id", "text") SELECT t."id", t."text" FROM ${RESTORABLE} WHERE ${condition}${returningIds ? Prisma.sql` RETURNING "id"` : Prisma.empty}`,
-    Prisma.sql`DELETE FROM ${TRASH} WHERE "id" IN (SELECT t."id" FROM ${RESTORABLE} WHERE ${condition} AND EXISTS (SELECT 1 FROM "Thing" l WHERE l."id" = t."id"))`,
+    sql`INSERT INTO "Thing" ("id", "text") SELECT t."id", t."text" FROM ${RESTORABLE} WHERE ${condition}${returningIds ? sql` RETURNING "id"` : empty}`,
+    sql`DELETE FROM ${TRASH} WHERE "id" IN (SELECT t."id" FROM ${RESTORABLE} WHERE ${condition} AND EXISTS (SELECT 1 FROM "Thing" l WHERE l."id" = t."id"))`,
   ],
-  jsonIdArray: (from) => Prisma.sql`(SELECT json_group_array("id") FROM (SELECT "id" FROM ${from} ORDER BY "id"))`,
+  jsonIdArray: (from) => sql`(SELECT json_group_array("id") FROM (SELECT "id" FROM ${from} ORDER BY "id"))`,
   purgeLock: null,
 };
 
 export const postgresDialect: SqlDialect = {
   // One int[] parameter. `= ANY(…)` measured 150–560 ms for a 100000-id DELETE against 390–400 ms for
   // `IN (SELECT unnest(…))`, and PostgreSQL 14+ hashes a large ANY array, so it stays linear.
-  inIds: (column, ids) => Prisma.sql`${column} = ANY(${ids}::int[])`,
-  contains: (column, needle) => Prisma.sql`strpos(${column}, ${needle}) > 0`,
+  inIds: (column, ids) => sql`${column} = ANY(${ids}::int[])`,
+  contains: (column, needle) => sql`strpos(${column}, ${needle}) > 0`,
   textRows: (texts) =>
-    Prisma.sql`SELECT text FROM unnest(${texts}::text[]) WITH ORDINALITY AS texts(text, position) ORDER BY position`,
+    sql`SELECT text FROM unnest(${texts}::text[]) WITH ORDINALITY AS texts(text, position) ORDER BY position`,
   // Measured by logging Prisma 7.10's SQL: 32766 ids are one DELETE, 32767 become BEGIN + two DELETEs + COMMIT.
   deleteManyMaxIds: 32_766,
   moveToTrash: (where, deletionId) => [
-    Prisma.sql`WITH moved AS (DELETE FROM "Thing" WHERE ${where} RETURNING "id", "text") INSERT INTO ${TRASH} ("id", "text", "deletionId") SELECT "id", "text", ${deletionId} FROM moved`,
+    sql`WITH moved AS (DELETE FROM "Thing" WHERE ${where} RETURNING "id", "text") INSERT INTO ${TRASH} ("id", "text", "deletionId") SELECT "id", "text", ${deletionId} FROM moved`,
   ],
   restoreFromTrash: (condition, returningIds) => [
-    Prisma.sql`WITH restored AS (DELETE FROM ${TRASH} t USING "Deletion" d WHERE d."id" = t."deletionId" AND ${condition} RETURNING t."id", t."text") INSERT INTO "Thing" ("id", "text") SELECT "id", "text" FROM restored${returningIds ? Prisma.sql` RETURNING "id"` : Prisma.empty}`,
+    sql`WITH restored AS (DELETE FROM ${TRASH} t USING "Deletion" d WHERE d."id" = t."deletionId" AND ${condition} RETURNING t."id", t."text") INSERT INTO "Thing" ("id", "text") SELECT "id", "text" FROM restored${returningIds ? sql` RETURNING "id"` : empty}`,
   ],
-  jsonIdArray: (from) => Prisma.sql`(SELECT COALESCE(json_agg("id" ORDER BY "id"), '[]')::text FROM ${from})`,
-  purgeLock: (purge) => Prisma.sql`SELECT pg_try_advisory_xact_lock(${PURGE_LOCK_KEYS[purge]}::bigint) AS held`,
+  jsonIdArray: (from) => sql`(SELECT COALESCE(json_agg("id" ORDER BY "id"), '[]')::text FROM ${from})`,
+  purgeLock: (purge) => sql`SELECT pg_try_advisory_xact_lock(${PURGE_LOCK_KEYS[purge]}::bigint) AS held`,
 };
 
 export function sqlDialect(provider: DatabaseProvider): SqlDialect {

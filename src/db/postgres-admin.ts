@@ -23,12 +23,19 @@ export async function withPostgresClient<T>(databaseUrl: string, use: (client: p
   }
 }
 
-/** Runs `work` while holding a session-level advisory lock on its own connection; other holders wait. */
-export async function withAdvisoryLock<T>(databaseUrl: string, key: number, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` while holding a session-level advisory lock on its own connection (which `work` may query); other
+ * holders wait.
+ */
+export async function withAdvisoryLock<T>(
+  databaseUrl: string,
+  key: number,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   return withPostgresClient(databaseUrl, async (client) => {
     await client.query("SELECT pg_advisory_lock($1)", [key]);
     try {
-      return await work();
+      return await work(client);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [key]);
     }

@@ -1,6 +1,7 @@
 // Reading Things page by page and counting them, by the filters the deletes use (src/db/thing-filter.ts): a list
 // shows, and a count counts, exactly the rows a delete with the same filter would remove.
-import { Prisma, type PrismaClient, type Thing } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient, Thing } from "../generated/prisma/client.ts";
+import { join, sql } from "./sql.ts";
 import type { SqlDialect } from "./dialect.ts";
 import type { IdRow } from "./id-lists.ts";
 import { countWhere, ID, matchesEverything, THING, thingFilterSql, type ThingFilter } from "./thing-filter.ts";
@@ -16,7 +17,7 @@ export interface IdScan {
 /** Which columns (and, were there any, relations) to read: the Prisma query Pothos derives from the selection. */
 export type ThingSelection = Pick<Prisma.ThingFindManyArgs, "select" | "omit">;
 
-const DIRECTION_SQL = { asc: Prisma.sql`ASC`, desc: Prisma.sql`DESC` } as const;
+const DIRECTION_SQL = { asc: sql`ASC`, desc: sql`DESC` } as const;
 
 export class ThingReads {
   constructor(
@@ -36,9 +37,9 @@ export class ThingReads {
       return this.prisma.thing.findMany({ ...selection, where, orderBy, take: scan.take });
     }
     const conditions = [thingFilterSql(this.dialect, filter)];
-    if (scan.idAbove !== undefined) conditions.push(Prisma.sql`${ID} > ${scan.idAbove}`);
-    if (scan.idBelow !== undefined) conditions.push(Prisma.sql`${ID} < ${scan.idBelow}`);
-    const rows = await this.prisma.$queryRaw<IdRow[]>`SELECT ${ID} FROM ${THING} WHERE ${Prisma.join(
+    if (scan.idAbove !== undefined) conditions.push(sql`${ID} > ${scan.idAbove}`);
+    if (scan.idBelow !== undefined) conditions.push(sql`${ID} < ${scan.idBelow}`);
+    const rows = await this.prisma.$queryRaw<IdRow[]>`SELECT ${ID} FROM ${THING} WHERE ${join(
       conditions,
       " AND ",
     )} ORDER BY ${ID} ${DIRECTION_SQL[scan.direction]} LIMIT ${scan.take}`;

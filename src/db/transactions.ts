@@ -1,6 +1,6 @@
 // Serializable transactions that are run again when the database aborted them for a conflict, for every write
 // whose check must see the same rows as the write itself (deletes, trash moves, restores, purges).
-import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 
 /**
  * Longest a transaction that moves or deletes many rows may stay open, instead of Prisma's default 5 s: a trash
@@ -47,7 +47,7 @@ export async function serializable<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       return await prisma.$transaction(work, {
-        isolationLevel: Prisma.TransactionIsolationLevel.Serializable,
+        isolationLevel: "Serializable",
         timeout: LARGE_WRITE_TIMEOUT_MS,
       });
     } catch (error) {

@@ -3,7 +3,8 @@
 // restore) or removes them for good (purge, empty, the background purge of expired deletions). Every operation is
 // one transaction of a constant number of statements whatever the number of rows, never reads the rows into Node,
 // and writes its audit row in the same transaction: a row is always in exactly one of "Thing" and "TrashedThing".
-import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { empty, sql, type Sql } from "./sql.ts";
 import { auditStatement, type AuditRow } from "./audit.ts";
 import { holdsPurgeLock, type SqlDialect } from "./dialect.ts";
 import { emptyExactly } from "./empty-exactly.ts";
@@ -51,8 +52,8 @@ export interface PurgeOutcome {
 /** The subject the background purge's audit rows name. */
 export const PURGE_SUBJECT = "system:purge";
 
-const TRASH = Prisma.sql`"TrashedThing"`;
-const DELETION = Prisma.sql`"Deletion"`;
+const TRASH = sql`"TrashedThing"`;
+const DELETION = sql`"Deletion"`;
 
 type MovedRow = { count: bigint | number; ids?: string };
 
@@ -64,14 +65,14 @@ type MovedRow = { count: bigint | number; ids?: string };
 export function moveToTrashStatements(
   client: Prisma.TransactionClient,
   dialect: SqlDialect,
-  where: Prisma.Sql,
+  where: Sql,
   { deletionId, deletedBy, deletedAt, restorableUntil }: TrashMove,
   operation: DeletionOperation,
   wantIds: boolean,
 ) {
-  const ofDeletion = Prisma.sql`${TRASH} WHERE "deletionId" = ${deletionId}`;
-  const returning = wantIds ? Prisma.sql`"count", "ids"` : Prisma.sql`"count"`;
-  const move = dialect.moveToTrash(where, deletionId).map((sql) => client.$executeRaw(sql));
+  const ofDeletion = sql`${TRASH} WHERE "deletionId" = ${deletionId}`;
+  const returning = wantIds ? sql`"count", "ids"` : sql`"count"`;
+  const move = dialect.moveToTrash(where, deletionId).map((statement) => client.$executeRaw(statement));
   const statements = [
     client.$executeRaw`INSERT INTO ${DELETION} ("id", "operation", "count", "ids", "deletedBy", "deletedAt", "restorableUntil") VALUES (${deletionId}, ${operation}, 0, '[]', ${deletedBy}, ${deletedAt}, ${restorableUntil})`,
     ...move,
@@ -106,7 +107,7 @@ export class ThingTrash {
   /** `ids` are distinct. Trashed ids of the viewer's (or any) unexpired deletions come back; the rest do not. */
   async restore(ids: readonly number[], viewer: TrashViewer, wantIds: boolean): Promise<RestoreOutcome> {
     if (ids.length === 0) return { restoredCount: 0, restoredIds: [], notRestoredIds: [] };
-    const chosen = Prisma.sql`${this.dialect.inIds(Prisma.sql`t."id"`, ids)} AND ${this.visibleTo(viewer)}`;
+    const chosen = sql`${this.dialect.inIds(sql`t."id"`, ids)} AND ${this.visibleTo(viewer)}`;
     const audit = { subject: viewer.subject, operation: "restoreThings", idCount: ids.length, dryRun: false } as const;
     const restored = await this.restoreWhere(chosen, audit, wantIds);
     return { ...restored, notRestoredIds: restored.restoredIds && missingFrom(ids, restored.restoredIds) };
@@ -124,7 +125,7 @@ export class ThingTrash {
     if (!deletion) throw new DeletionNotFoundError(deletionId);
     if (!viewer.anySubject && deletion.deletedBy !== viewer.subject) throw new NotYourDeletionError(deletionId);
     if (deletion.restorableUntil <= this.now()) throw new UndoExpiredError(deletionId, deletion.restorableUntil);
-    const ofDeletion = Prisma.sql`t."deletionId" = ${deletionId} AND ${this.unexpired()}`;
+    const ofDeletion = sql`t."deletionId" = ${deletionId} AND ${this.unexpired()}`;
     const audit = {
       subject: viewer.subject,
       operation: "undoDelete" as const,
@@ -147,9 +148,9 @@ export class ThingTrash {
     const outcome = { dryRun, allThings: false };
     if (ids.length === 0) return { ...outcome, purgedCount: 0, purgedIds: [], notPurgedIds: [] };
     const owned = viewer.anySubject
-      ? Prisma.empty
-      : Prisma.sql` AND "deletionId" IN (SELECT "id" FROM ${DELETION} WHERE "deletedBy" = ${viewer.subject})`;
-    const chosen = Prisma.sql`${this.dialect.inIds(Prisma.sql`"id"`, ids)}${owned}`;
+      ? empty
+      : sql` AND "deletionId" IN (SELECT "id" FROM ${DELETION} WHERE "deletedBy" = ${viewer.subject})`;
+    const chosen = sql`${this.dialect.inIds(sql`"id"`, ids)}${owned}`;
     const audit = auditStatement(this.prisma, {
       subject: viewer.subject,
       operation: "purgeThings",
@@ -205,7 +206,7 @@ export class ThingTrash {
   async purgeExpired(batchSize: number): Promise<number[] | null> {
     return this.prisma.$transaction(async (tx) => {
       if (!(await holdsPurgeLock(tx, this.dialect, "trash"))) return null;
-      const expired = Prisma.sql`SELECT t."id" FROM ${TRASH} t JOIN ${DELETION} d ON d."id" = t."deletionId" WHERE d."restorableUntil" <= ${this.now()} LIMIT ${batchSize}`;
+      const expired = sql`SELECT t."id" FROM ${TRASH} t JOIN ${DELETION} d ON d."id" = t."deletionId" WHERE d."restorableUntil" <= ${this.now()} LIMIT ${batchSize}`;
       const rows = await tx.$queryRaw<IdRow[]>`DELETE FROM ${TRASH} WHERE "id" IN (${expired}) RETURNING "id"`;
       if (rows.length > 0) {
         const audit = {
@@ -225,7 +226,7 @@ export class ThingTrash {
    * then an undo of them is told UNDO_EXPIRED, afterwards NOT_FOUND. Returns how many it dropped.
    */
   async dropSpentDeletions(cutoff: Date, batchSize: number): Promise<number> {
-    const spent = Prisma.sql`SELECT d."id" FROM ${DELETION} d WHERE d."restorableUntil" <= ${cutoff} AND NOT EXISTS (SELECT 1 FROM ${TRASH} t WHERE t."deletionId" = d."id") LIMIT ${batchSize}`;
+    const spent = sql`SELECT d."id" FROM ${DELETION} d WHERE d."restorableUntil" <= ${cutoff} AND NOT EXISTS (SELECT 1 FROM ${TRASH} t WHERE t."deletionId" = d."id") LIMIT ${batchSize}`;
     return this.prisma.$executeRaw`DELETE FROM ${DELETION} WHERE "id" IN (${spent})`;
   }
 
@@ -242,7 +243,7 @@ export class ThingTrash {
 
   /** The restore statements for `condition` (on t and d) and the audit row, in one batch transaction. */
   private async restoreWhere(
-    condition: Prisma.Sql,
+    condition: Sql,
     audit: AuditRow,
     wantIds: boolean,
   ): Promise<Omit<RestoreOutcome, "notRestoredIds">> {
@@ -258,12 +259,12 @@ export class ThingTrash {
     return { restoredCount: restoredIds.length, restoredIds };
   }
 
-  private unexpired(): Prisma.Sql {
-    return Prisma.sql`d."restorableUntil" > ${this.now()}`;
+  private unexpired(): Sql {
+    return sql`d."restorableUntil" > ${this.now()}`;
   }
 
   /** Unexpired, and the viewer's own unless they may restore any. */
-  private visibleTo({ subject, anySubject }: TrashViewer): Prisma.Sql {
-    return anySubject ? this.unexpired() : Prisma.sql`${this.unexpired()} AND d."deletedBy" = ${subject}`;
+  private visibleTo({ subject, anySubject }: TrashViewer): Sql {
+    return anySubject ? this.unexpired() : sql`${this.unexpired()} AND d."deletedBy" = ${subject}`;
   }
 }

@@ -1,16 +1,15 @@
 // Driver adapter factories for the wasm schema engine, chosen by the database URL scheme.
 
-import { mkdirSync, rmSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { postgresPoolConfig, postgresSchema, quoteIdentifier } from "../../src/db/postgres.ts";
 import { withDatabaseName, withPostgresClient } from "../../src/db/postgres-admin.ts";
-import { providerOf, redactUrl, type DatabaseProvider } from "../../src/config.ts";
-import { MigrationError } from "../../src/db/migrations/errors.ts";
+import type { DatabaseProvider } from "../../src/config.ts";
+import { databaseProvider, sqliteFilePath } from "./database-url.ts";
 
 export interface DatabaseTarget {
   provider: DatabaseProvider;
@@ -26,32 +25,6 @@ export function createDatabaseTarget(databaseUrl: string, baseDir: string): Data
     case "postgresql":
       return { provider, factory: postgresFactory(databaseUrl) };
   }
-}
-
-/** The provider of a URL to migrate; any other scheme is refused before anything is opened. */
-export function databaseProvider(databaseUrl: string): DatabaseProvider {
-  const provider = providerOf(databaseUrl);
-  if (provider !== undefined) return provider;
-  throw new MigrationError(
-    "UNSUPPORTED_DATABASE",
-    `Cannot migrate "${redactUrl(databaseUrl)}": only SQLite (file:<path>) and PostgreSQL (postgresql://…) URLs ` +
-      "are supported. Set DATABASE_URL to something like file:./data/things.db.",
-  );
-}
-
-/**
- * The file behind a `file:` URL, as Prisma reads it: relative to baseDir, query parameters
- * (`?connection_limit=1`) ignored.
- */
-export function sqliteFilePath(databaseUrl: string, baseDir: string): string {
-  const withoutQuery = databaseUrl.replace(/\?.*$/, "");
-  const path = withoutQuery.startsWith("file://") ? fileURLToPath(withoutQuery) : withoutQuery.slice("file:".length);
-  return isAbsolute(path) ? path : resolve(baseDir, path);
-}
-
-/** Deletes a SQLite database with its journal files; native `migrate reset` drops the file too (tools/prisma-offline/README.md W7). */
-export function removeSqliteFile(path: string): void {
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 }
 
 function sqliteFactory(path: string): SqlMigrationAwareDriverAdapterFactory {

@@ -34,7 +34,8 @@ import type {
   SchemaPushInput,
   SchemasContainer,
 } from "@prisma/schema-engine-wasm/schema_engine_bg";
-import { createDatabaseTarget, databaseProvider, removeSqliteFile, sqliteFilePath } from "./adapters.ts";
+import { createDatabaseTarget } from "./adapters.ts";
+import { databaseProvider, removeSqliteFile, sqliteFilePath } from "./database-url.ts";
 import { databaseName, quoteIdentifier } from "../../src/db/postgres.ts";
 import { isMissingDatabase, withDatabaseName, withPostgresClient } from "../../src/db/postgres-admin.ts";
 import { engineVersion, openEngine, type OpenEngine } from "./engine.ts";

@@ -71,6 +71,16 @@ export function isDatabaseBusy(error: unknown): boolean {
   return /SocketTimeout|SQLITE_BUSY|database is locked/.test(message);
 }
 
+/** The database cannot be reached (see isUnreachable in postgres-admin.ts), as the error callers get. */
+export function unreachableError(cause: unknown): MigrationError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new MigrationError(
+    "DATABASE_UNREACHABLE",
+    `Cannot connect to the database in DATABASE_URL (${detail.split("\n")[0]?.trim()}), so nothing was migrated. ` +
+      "Check that the server is running and reachable, and the host, port, database name and credentials.",
+  );
+}
+
 function externalErrorMessage(registry: ErrorRegistry | undefined, id: number): string | undefined {
   const record = registry?.consumeError(id);
   if (record === undefined) return undefined;

@@ -2,4 +2,4 @@
 
 export { committedMigrationNames, migrateDatabase, type MigrateOptions } from "./migrate.ts";
 export { MigrationError, type MigrationErrorCode } from "./errors.ts";
-export { databaseProvider, sqliteFilePath } from "../../../tools/prisma-offline/adapters.ts";
+export { databaseProvider, sqliteFilePath } from "../../../tools/prisma-offline/database-url.ts";
