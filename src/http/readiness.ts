@@ -1,7 +1,7 @@
 // GET /ready for load balancers: 200 only when this instance can serve, i.e. its database answers, has every
 // migration the code expects and accepts a write; 503 otherwise (and while shutting down), so traffic goes to
 // another instance. GET /health (Yoga's own) only says the process is up.
-import { useReadinessCheck, type Plugin } from "graphql-yoga";
+import type { Plugin } from "graphql-yoga";
 import type { Database } from "../db/database.ts";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -90,16 +90,35 @@ async function withTimeout<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Yoga's readiness plugin, answering with the JSON reason for whoever investigates a 503. */
+/** The probe's path; any method, as Yoga's own readiness plugin answers it. */
+const READY_PATH = "/ready";
+
+/**
+ * GET /ready, answering with the JSON reason for whoever investigates a 503. Not Yoga's useReadinessCheck: that one
+ * tests every request's URL against a URLPattern (a polyfill on Node, costly per request) to recognise a path that
+ * is compared exactly here.
+ */
 export function readinessPlugin(check: ReadinessCheck): Plugin {
-  return useReadinessCheck({
-    endpoint: "/ready",
-    check: async ({ fetchAPI }) => {
-      const readiness = await check();
-      return new fetchAPI.Response(JSON.stringify(readiness), {
-        status: readiness.ready ? 200 : 503,
-        headers: { "content-type": "application/json", "cache-control": "no-store" },
-      });
+  return {
+    onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== READY_PATH) return undefined;
+      return check().then(
+        (readiness) =>
+          endResponse(
+            new fetchAPI.Response(JSON.stringify(readiness), {
+              status: readiness.ready ? 200 : 503,
+              headers: { "content-type": "application/json", "cache-control": "no-store" },
+            }),
+          ),
+        // A check that throws is not ready either; its message says why, as Yoga's plugin answered it.
+        (error: unknown) =>
+          endResponse(
+            new fetchAPI.Response(error instanceof Error ? error.message : null, {
+              status: 503,
+              headers: error instanceof Error ? { "content-type": "text/plain; charset=utf-8" } : {},
+            }),
+          ),
+      );
     },
-  });
+  };
 }

@@ -6,7 +6,8 @@ export function requestLogPlugin(logger: Logger): Plugin {
   const startedAt = new WeakMap<Request, number>();
   return {
     onRequest({ request }) {
-      startedAt.set(request, performance.now());
+      // Below debug nothing is logged, so nothing is kept either: this runs for every request.
+      if (logger.isLevelEnabled("debug")) startedAt.set(request, performance.now());
     },
     onResponse({ request, response }) {
       if (!logger.isLevelEnabled("debug")) return;
