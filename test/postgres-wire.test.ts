@@ -74,6 +74,22 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     }
   });
 
+  test("other IN lists keep their meaning: NOT IN, texts, and ids next to another parameter", async ({ expect }) => {
+    const raw = await openRawDatabase(database.url);
+    try {
+      const ids = await raw.seedNumbered(4);
+      const [a, b, c] = ids as [number, number, number, number];
+      expect(await prisma.thing.count({ where: { id: { notIn: [a, b] } } })).toBe(2);
+      expect(await prisma.thing.count({ where: { text: { in: ["thing 0", "thing 1"] } } })).toBe(2);
+      expect(await prisma.thing.count({ where: { id: { in: [a, b, c] }, text: { not: "thing 0" } } })).toBe(2);
+      expect((await prisma.thing.deleteMany({ where: { id: { in: [a, b, c] } } })).count).toBe(3);
+      expect(await raw.things()).toHaveLength(1);
+      await raw.clear();
+    } finally {
+      await raw.close();
+    }
+  });
+
   test("a delete-all whose count does not match deletes nothing, on the first transaction of a connection and after", async ({
     expect,
   }) => {

@@ -13,14 +13,6 @@ export const MAX_NAMED_STATEMENTS = 200;
 /** Longer texts stay unnamed: a statement that long is rare and costs its parse less than the memory it would keep. */
 const MAX_NAMED_TEXT_LENGTH = 4000;
 
-/**
- * The shape of Prisma's `{ in: ids }` filter on one Int column: one placeholder per id (`IN ($1,$2,…,$K)`), so each
- * K is a new text to parse and plan, and PostgreSQL parses K parameters. The same test with the ids as one int[]
- * parameter (`= ANY($1)`) is one text for every K; for a list of integers (never null in an `in` filter) the two
- * are the same predicate. Only a statement whose parameters are exactly that list is rewritten.
- */
-const INTEGER_IN_LIST = /^(.*) IN \(\$1((?:,\$\d+)*)\)(.*)$/s;
-
 /** The statements Prisma's pg adapter opens a transaction with (its startTransaction), each on its own round trip. */
 const TRANSACTION_OPENING = /^(BEGIN|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
 
@@ -116,17 +108,24 @@ export class StatementNames {
   }
 }
 
-/** `IN ($1,…,$K)` as `= ANY($1)` with the K values as one array, when the list is the statement's only parameters. */
+/**
+ * The shape of Prisma's `{ in: ids }` filter on one Int column: one placeholder per id (`IN ($1,$2,…,$K)`), so each
+ * K is a new text to parse and plan, and PostgreSQL parses K parameters. The same test with the ids as one int[]
+ * parameter (`= ANY($1)`) is one text for every K; for a list of integers (never null in an `in` filter) the two
+ * are the same predicate. Only a statement whose parameters are exactly that list is rewritten.
+ */
 function withArrayInList(config: QueryConfig): QueryConfig {
-  const values = config.values;
-  if (!values || values.length < 2) return config;
-  const match = INTEGER_IN_LIST.exec(config.text);
-  if (!match || / NOT$/.test(match[1] ?? "")) return config;
-  const [, before, rest, after] = match as unknown as [string, string, string, string];
-  const placeholders = rest.split(",").slice(1);
-  const consecutive = placeholders.length === values.length - 1 && placeholders.every((p, i) => p === `$${i + 2}`);
-  if (!consecutive || /\$\d/.test(before + after) || !values.every(Number.isSafeInteger)) return config;
-  return { ...config, text: `${before} = ANY($1::int8[])${after}`, values: [values] };
+  const { text, values } = config;
+  if (!values || values.length < 2 || !values.every(Number.isSafeInteger)) return config;
+  const list = ` IN (${values.map((_, i) => `$${i + 1}`).join(",")})`;
+  const at = text.indexOf(list);
+  if (at < 0 || text.endsWith(" NOT", at)) return config;
+  const before = text.slice(0, at);
+  const after = text.slice(at + list.length);
+  // Another placeholder would be another parameter: the list is not all the statement binds.
+  if (/\$\d/.test(before) || /\$\d/.test(after)) return config;
+  // The array literal is written here: pg would escape and quote it element by element, which integers do not need.
+  return { ...config, text: `${before} = ANY($1::int8[])${after}`, values: [`{${values.join(",")}}`] };
 }
 
 /** What a deferred opening statement reports: pg's result of a command without rows. */
