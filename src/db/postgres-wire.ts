@@ -1,0 +1,197 @@
+// How the statements Prisma's pg adapter hands to a pooled connection travel to PostgreSQL: fewer round trips and
+// less parsing, with the same statements run in the same transactions.
+import pg from "pg";
+
+/**
+ * Most distinct statement texts given a name, process-wide. A named statement is parsed and planned once per
+ * connection and then only bound; each name costs one prepared statement per pooled connection on the server,
+ * and pg remembers every name it parsed for the connection's lifetime, so the set must stay bounded whatever
+ * clients send. Texts seen after the cap is reached are sent unnamed, as before: slower, never unbounded.
+ */
+export const MAX_NAMED_STATEMENTS = 200;
+
+/** Longer texts stay unnamed: a statement that long is rare and costs its parse less than the memory it would keep. */
+const MAX_NAMED_TEXT_LENGTH = 4000;
+
+/** The statements Prisma's pg adapter opens a transaction with (its startTransaction), each on its own round trip. */
+const TRANSACTION_OPENING = /^(BEGIN|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
+
+interface QueryConfig {
+  text: string;
+  name?: string;
+  values?: unknown[];
+  [option: string]: unknown;
+}
+
+/** pg's protocol writer and its per-connection record of parsed statements (not in pg's typings). */
+interface WireConnection {
+  parsedStatements: Record<string, string>;
+  bind(config: { portal: string; statement: string; values: unknown[] }): void;
+  execute(config: { portal: string }): void;
+}
+
+/** The protected part of pg's Query that a subclass extends (not in pg's typings). */
+interface QueryInternals {
+  prepare(connection: WireConnection): void;
+  handleCommandComplete(message: unknown, connection: WireConnection): void;
+}
+
+const QueryBase = pg.Query as unknown as new (config: QueryConfig) => pg.Query & QueryInternals;
+
+/**
+ * A statement preceded, in the same message batch and before the same Sync, by statements already prepared on the
+ * connection (the transaction's BEGIN). PostgreSQL skips everything after a failed message up to the Sync, so if
+ * the BEGIN fails the statement does not run at all, outside a transaction or otherwise; the caller gets the error.
+ */
+class OpenedQuery extends QueryBase {
+  #openingNames: readonly string[];
+  #completionsToSkip: number;
+
+  constructor(config: QueryConfig, openingNames: readonly string[]) {
+    super(config);
+    this.#openingNames = openingNames;
+    this.#completionsToSkip = openingNames.length;
+  }
+
+  requiresPreparation(): boolean {
+    return true;
+  }
+
+  override prepare(connection: WireConnection): void {
+    for (const statement of this.#openingNames) {
+      connection.bind({ portal: "", statement, values: [] });
+      connection.execute({ portal: "" });
+    }
+    super.prepare(connection);
+  }
+
+  /** The opening statements' completions come first; the result is the statement's alone. */
+  override handleCommandComplete(message: unknown, connection: WireConnection): void {
+    if (this.#completionsToSkip > 0) this.#completionsToSkip--;
+    else super.handleCommandComplete(message, connection);
+  }
+}
+
+function openingName(text: string): string {
+  return `tx:${text}`;
+}
+
+export interface WireOptions {
+  /** Named (prepared) statements, at most MAX_NAMED_STATEMENTS texts. */
+  namedStatements: boolean;
+  /** Integer IN lists as one int[] parameter. */
+  arrayInLists: boolean;
+  /** The transaction's BEGIN sent with its first statement. */
+  openWithFirstStatement: boolean;
+}
+
+export const DEFAULT_WIRE_OPTIONS: WireOptions = {
+  namedStatements: true,
+  arrayInLists: true,
+  openWithFirstStatement: true,
+};
+
+/**
+ * Gives statement texts names, first come first named, up to MAX_NAMED_STATEMENTS. One per pool: a name must mean
+ * the same text on every connection.
+ */
+export class StatementNames {
+  readonly #names = new Map<string, string>();
+
+  nameFor(text: string): string | undefined {
+    const known = this.#names.get(text);
+    if (known !== undefined || this.#names.size >= MAX_NAMED_STATEMENTS || text.length > MAX_NAMED_TEXT_LENGTH)
+      return known;
+    const name = `s${this.#names.size}`;
+    this.#names.set(text, name);
+    return name;
+  }
+}
+
+/**
+ * The shape of Prisma's `{ in: ids }` filter on one Int column: one placeholder per id (`IN ($1,$2,…,$K)`), so each
+ * K is a new text to parse and plan, and PostgreSQL parses K parameters. The same test with the ids as one int[]
+ * parameter (`= ANY($1)`) is one text for every K; for a list of integers (never null in an `in` filter) the two
+ * are the same predicate. Only a statement whose parameters are exactly that list is rewritten.
+ */
+function withArrayInList(config: QueryConfig): QueryConfig {
+  const { text, values } = config;
+  if (!values || values.length < 2 || !values.every(Number.isSafeInteger)) return config;
+  const list = ` IN (${values.map((_, i) => `$${i + 1}`).join(",")})`;
+  const at = text.indexOf(list);
+  if (at < 0 || text.endsWith(" NOT", at)) return config;
+  const before = text.slice(0, at);
+  const after = text.slice(at + list.length);
+  // Another placeholder would be another parameter: the list is not all the statement binds.
+  if (/\$\d/.test(before) || /\$\d/.test(after)) return config;
+  // The array literal is written here: pg would escape and quote it element by element, which integers do not need.
+  return { ...config, text: `${before} = ANY($1::int8[])${after}`, values: [`{${values.join(",")}}`] };
+}
+
+/** What a deferred opening statement reports: pg's result of a command without rows. */
+function commandResult(text: string): pg.QueryResult {
+  return { command: text.split(" ")[0] ?? text, rowCount: null, oid: 0, fields: [], rows: [] };
+}
+
+/**
+ * Shapes the statements of one pooled connection (call it on the pool's `connect` event). Only the promise form
+ * `client.query(config)` is touched, which is what the adapter uses on a transaction's connection; pg's pool calls
+ * its clients with a callback, which passes through after naming and rewriting.
+ */
+export function shapeStatements(client: pg.PoolClient, options: WireOptions, names: StatementNames): void {
+  const connection = (client as unknown as { connection: WireConnection }).connection;
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  /** Opening statements held back until the transaction's first statement. */
+  let opening: string[] = [];
+
+  const shaped = (config: QueryConfig): QueryConfig => {
+    const rewritten = options.arrayInLists ? withArrayInList(config) : config;
+    const name = options.namedStatements ? names.nameFor(rewritten.text) : undefined;
+    return { ...rewritten, name };
+  };
+
+  const run = async (config: QueryConfig): Promise<pg.QueryResult> => {
+    const held = opening;
+    opening = [];
+    const prepared = held.every((text) => connection.parsedStatements[openingName(text)] !== undefined);
+    // Until all of them are prepared on this connection, the opening statements run one by one, which prepares them.
+    if (!prepared) for (const text of held) await (original({ name: openingName(text), text }) as Promise<unknown>);
+    const query = shaped(config);
+    if (!prepared || held.length === 0) return original(query) as Promise<pg.QueryResult>;
+    return new Promise((resolve, reject) => {
+      const opened = new OpenedQuery(query, held.map(openingName));
+      (opened as unknown as { callback: (error: Error | null, result: pg.QueryResult) => void }).callback = (
+        error,
+        result,
+      ) => (error ? reject(error) : resolve(result));
+      original(opened);
+    });
+  };
+
+  const query = (...args: unknown[]): unknown => {
+    const [config] = args;
+    const promiseForm = args.length === 1 && typeof config === "object" && config !== null && !("submit" in config);
+    if (!promiseForm) {
+      if (args.length > 1 && typeof config === "object" && config !== null && "text" in config)
+        return original(shaped(config as QueryConfig), ...args.slice(1));
+      return original(...args);
+    }
+    const statement = config as QueryConfig;
+    const parameterless = (statement.values?.length ?? 0) === 0;
+    if (options.openWithFirstStatement && parameterless) {
+      // A BEGIN starts afresh: what a transaction that never ran a statement left held back was never sent.
+      if (statement.text === "BEGIN") opening = [];
+      if (TRANSACTION_OPENING.test(statement.text) && (opening.length > 0 || statement.text === "BEGIN")) {
+        opening.push(statement.text);
+        return Promise.resolve(commandResult(statement.text));
+      }
+      // A transaction that ran nothing: there is nothing to commit or roll back.
+      if (opening.length > 0 && (statement.text === "COMMIT" || statement.text === "ROLLBACK")) {
+        opening = [];
+        return Promise.resolve(commandResult(statement.text));
+      }
+    }
+    return run(statement);
+  };
+  client.query = query as typeof client.query;
+}

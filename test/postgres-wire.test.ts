@@ -1,0 +1,142 @@
+// How statements travel to PostgreSQL (src/db/postgres-wire.ts): the BEGIN with the transaction's first statement,
+// integer IN lists as one array, named statements bounded. Counted by the protocol messages that end a round trip
+// (Sync and simple Query) on the pool's one connection, and checked on the database's rows.
+import { afterAll, beforeAll, describe, test } from "vitest";
+import type pg from "pg";
+import { PrismaClient as PostgresPrismaClient } from "../src/generated/prisma-postgresql/client.ts";
+import type { PrismaClient } from "../src/generated/prisma/client.ts";
+import { postgresDialect } from "../src/db/dialect.ts";
+import { migrateDatabase } from "../src/db/migrations/index.ts";
+import { postgresAdapterFactory } from "../src/db/postgres.ts";
+import { MAX_NAMED_STATEMENTS } from "../src/db/postgres-wire.ts";
+import { ThingDeletes, type DeleteOptions } from "../src/db/thing-deletes.ts";
+import {
+  createScratchDatabase,
+  openRawDatabase,
+  servicesAvailable,
+  type ScratchDatabase,
+} from "./support/databases.ts";
+
+const available = await servicesAvailable("PostgreSQL wire tests", ["postgres"]);
+const PERMANENT: DeleteOptions = { dryRun: false, wantIds: false, subject: "wire-test", trash: null };
+
+describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
+  let database: ScratchDatabase;
+  let prisma: PrismaClient;
+  let deletes: ThingDeletes;
+  let roundTrips = 0;
+
+  beforeAll(async () => {
+    database = await createScratchDatabase("postgresql");
+    await migrateDatabase({ databaseUrl: database.url });
+    // One connection, so that every statement finds what earlier ones prepared.
+    const { factory, pool } = postgresAdapterFactory(database.url, { poolSize: 1 });
+    pool.on("connect", (client: pg.PoolClient) => {
+      const connection = (client as unknown as { connection: Record<"sync" | "query", (...args: unknown[]) => void> })
+        .connection;
+      for (const message of ["sync", "query"] as const) {
+        const send = connection[message].bind(connection);
+        connection[message] = (...args) => (roundTrips++, send(...args));
+      }
+    });
+    prisma = new PostgresPrismaClient({ adapter: factory }) as unknown as PrismaClient;
+    deletes = new ThingDeletes(prisma, postgresDialect);
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await database?.drop();
+  });
+
+  async function counted<T>(work: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
+    const before = roundTrips;
+    const result = await work();
+    return { result, roundTrips: roundTrips - before };
+  }
+
+  test("a count-only delete is three round trips (BEGIN with the DELETE, the audit row, COMMIT), exact for every K", async ({
+    expect,
+  }) => {
+    const raw = await openRawDatabase(database.url);
+    try {
+      // Twice per K: the first prepares the statements on the connection, the second reuses them.
+      for (const k of [1, 2, 3, 100, 1000, 1000]) {
+        const ids = await raw.seedNumbered(k);
+        const { result, roundTrips } = await counted(() => deletes.byIds([...ids, -1], PERMANENT));
+        expect(result.deletedCount).toBe(k);
+        // The very first transaction on the connection prepares its BEGIN in a round trip of its own.
+        if (k > 1) expect(roundTrips).toBe(3);
+        expect(await raw.things()).toEqual([]);
+      }
+      const audit = await raw.audit();
+      expect(audit.map((row) => row.idCount)).toEqual([2, 3, 4, 101, 1001, 1001]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("other IN lists keep their meaning: NOT IN, texts, and ids next to another parameter", async ({ expect }) => {
+    const raw = await openRawDatabase(database.url);
+    try {
+      const ids = await raw.seedNumbered(4);
+      const [a, b, c] = ids as [number, number, number, number];
+      expect(await prisma.thing.count({ where: { id: { notIn: [a, b] } } })).toBe(2);
+      expect(await prisma.thing.count({ where: { text: { in: ["thing 0", "thing 1"] } } })).toBe(2);
+      expect(await prisma.thing.count({ where: { id: { in: [a, b, c] }, text: { not: "thing 0" } } })).toBe(2);
+      expect((await prisma.thing.deleteMany({ where: { id: { in: [a, b, c] } } })).count).toBe(3);
+      expect(await raw.things()).toHaveLength(1);
+      await raw.clear();
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("a delete-all whose count does not match deletes nothing, on the first transaction of a connection and after", async ({
+    expect,
+  }) => {
+    const raw = await openRawDatabase(database.url);
+    try {
+      await raw.seedNumbered(5);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await expect(deletes.all(4, PERMANENT)).rejects.toThrow(/There are 5 Things, not 4/);
+        expect(await raw.things()).toHaveLength(5);
+      }
+      // BEGIN, the isolation level and the DELETE in one round trip, then the audit row and COMMIT.
+      const { result, roundTrips } = await counted(() => deletes.all(5, PERMANENT));
+      expect(result.deletedCount).toBe(5);
+      expect(roundTrips).toBe(3);
+      expect(await raw.things()).toEqual([]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("a delete whose DELETE fails with the BEGIN leaves every row and no audit row, and the connection usable", async ({
+    expect,
+  }) => {
+    const raw = await openRawDatabase(database.url);
+    try {
+      const ids = await raw.seedNumbered(3);
+      const auditRows = (await raw.audit()).length;
+      const allow = await raw.refuseDeleteOf({ id: ids[1]! });
+      await expect(deletes.byIds(ids, PERMANENT)).rejects.toThrow();
+      expect(await raw.things()).toHaveLength(3);
+      expect(await raw.audit()).toHaveLength(auditRows);
+      await allow();
+      expect((await deletes.byIds(ids, PERMANENT)).deletedCount).toBe(3);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("named statements stay bounded per connection whatever texts clients cause", async ({ expect }) => {
+    // Text IN lists are not rewritten: each length is a new statement text.
+    for (let length = 1; length <= MAX_NAMED_STATEMENTS + 20; length++) {
+      await prisma.thing.findMany({ where: { text: { in: Array.from({ length }, (_, i) => `t${i}`) } } });
+    }
+    const rows = await prisma.$queryRaw<
+      { prepared: bigint }[]
+    >`SELECT count(*) AS prepared FROM pg_prepared_statements`;
+    // Plus the two statements a transaction opens with.
+    expect(Number(rows[0]?.prepared)).toBeLessThanOrEqual(MAX_NAMED_STATEMENTS + 2);
+  });
+});
