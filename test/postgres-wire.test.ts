@@ -14,6 +14,7 @@ import {
   createScratchDatabase,
   openRawDatabase,
   servicesAvailable,
+  type RawDatabase,
   type ScratchDatabase,
 } from "./support/databases.ts";
 
@@ -47,6 +48,16 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     await database?.drop();
   });
 
+  /** Direct access to the test database, around the app's pool. */
+  async function withRaw(work: (raw: RawDatabase) => Promise<void>): Promise<void> {
+    const raw = await openRawDatabase(database.url);
+    try {
+      await work(raw);
+    } finally {
+      await raw.close();
+    }
+  }
+
   async function counted<T>(work: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
     const before = roundTrips;
     const result = await work();
@@ -56,8 +67,7 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
   test("a count-only delete is three round trips (BEGIN with the DELETE, the audit row, COMMIT), exact for every K", async ({
     expect,
   }) => {
-    const raw = await openRawDatabase(database.url);
-    try {
+    await withRaw(async (raw) => {
       // Twice per K: the first prepares the statements on the connection, the second reuses them.
       for (const k of [1, 2, 3, 100, 1000, 1000]) {
         const ids = await raw.seedNumbered(k);
@@ -69,14 +79,11 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       }
       const audit = await raw.audit();
       expect(audit.map((row) => row.idCount)).toEqual([2, 3, 4, 101, 1001, 1001]);
-    } finally {
-      await raw.close();
-    }
+    });
   });
 
   test("other IN lists keep their meaning: NOT IN, texts, and ids next to another parameter", async ({ expect }) => {
-    const raw = await openRawDatabase(database.url);
-    try {
+    await withRaw(async (raw) => {
       const ids = await raw.seedNumbered(4);
       const [a, b, c] = ids as [number, number, number, number];
       expect(await prisma.thing.count({ where: { id: { notIn: [a, b] } } })).toBe(2);
@@ -85,16 +92,13 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       expect((await prisma.thing.deleteMany({ where: { id: { in: [a, b, c] } } })).count).toBe(3);
       expect(await raw.things()).toHaveLength(1);
       await raw.clear();
-    } finally {
-      await raw.close();
-    }
+    });
   });
 
   test("a delete-all whose count does not match deletes nothing, on the first transaction of a connection and after", async ({
     expect,
   }) => {
-    const raw = await openRawDatabase(database.url);
-    try {
+    await withRaw(async (raw) => {
       await raw.seedNumbered(5);
       for (let attempt = 0; attempt < 3; attempt++) {
         await expect(deletes.all(4, PERMANENT)).rejects.toThrow(/There are 5 Things, not 4/);
@@ -105,16 +109,13 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       expect(result.deletedCount).toBe(5);
       expect(roundTrips).toBe(3);
       expect(await raw.things()).toEqual([]);
-    } finally {
-      await raw.close();
-    }
+    });
   });
 
   test("a delete whose DELETE fails with the BEGIN leaves every row and no audit row, and the connection usable", async ({
     expect,
   }) => {
-    const raw = await openRawDatabase(database.url);
-    try {
+    await withRaw(async (raw) => {
       const ids = await raw.seedNumbered(3);
       const auditRows = (await raw.audit()).length;
       const allow = await raw.refuseDeleteOf({ id: ids[1]! });
@@ -123,9 +124,7 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       expect(await raw.audit()).toHaveLength(auditRows);
       await allow();
       expect((await deletes.byIds(ids, PERMANENT)).deletedCount).toBe(3);
-    } finally {
-      await raw.close();
-    }
+    });
   });
 
   test("named statements stay bounded per connection whatever texts clients cause", async ({ expect }) => {
