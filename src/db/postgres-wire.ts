@@ -76,21 +76,6 @@ function openingName(text: string): string {
   return `tx:${text}`;
 }
 
-export interface WireOptions {
-  /** Named (prepared) statements, at most MAX_NAMED_STATEMENTS texts. */
-  namedStatements: boolean;
-  /** Integer IN lists as one int[] parameter. */
-  arrayInLists: boolean;
-  /** The transaction's BEGIN sent with its first statement. */
-  openWithFirstStatement: boolean;
-}
-
-export const DEFAULT_WIRE_OPTIONS: WireOptions = {
-  namedStatements: true,
-  arrayInLists: true,
-  openWithFirstStatement: true,
-};
-
 /**
  * Gives statement texts names, first come first named, up to MAX_NAMED_STATEMENTS. One per pool: a name must mean
  * the same text on every connection.
@@ -138,16 +123,15 @@ function commandResult(text: string): pg.QueryResult {
  * `client.query(config)` is touched, which is what the adapter uses on a transaction's connection; pg's pool calls
  * its clients with a callback, which passes through after naming and rewriting.
  */
-export function shapeStatements(client: pg.PoolClient, options: WireOptions, names: StatementNames): void {
+export function shapeStatements(client: pg.PoolClient, names: StatementNames): void {
   const connection = (client as unknown as { connection: WireConnection }).connection;
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   /** Opening statements held back until the transaction's first statement. */
   let opening: string[] = [];
 
   const shaped = (config: QueryConfig): QueryConfig => {
-    const rewritten = options.arrayInLists ? withArrayInList(config) : config;
-    const name = options.namedStatements ? names.nameFor(rewritten.text) : undefined;
-    return { ...rewritten, name };
+    const rewritten = withArrayInList(config);
+    return { ...rewritten, name: names.nameFor(rewritten.text) };
   };
 
   const run = async (config: QueryConfig): Promise<pg.QueryResult> => {
@@ -178,7 +162,7 @@ export function shapeStatements(client: pg.PoolClient, options: WireOptions, nam
     }
     const statement = config as QueryConfig;
     const parameterless = (statement.values?.length ?? 0) === 0;
-    if (options.openWithFirstStatement && parameterless) {
+    if (parameterless) {
       // A BEGIN starts afresh: what a transaction that never ran a statement left held back was never sent.
       if (statement.text === "BEGIN") opening = [];
       if (TRANSACTION_OPENING.test(statement.text) && (opening.length > 0 || statement.text === "BEGIN")) {

@@ -4,7 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { PostgresSettings } from "../config.ts";
-import { DEFAULT_WIRE_OPTIONS, shapeStatements, StatementNames, type WireOptions } from "./postgres-wire.ts";
+import { shapeStatements, StatementNames } from "./postgres-wire.ts";
 
 /** How long opening a connection may take before the caller hears that the server is unreachable. */
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -47,12 +47,11 @@ export interface PoolStats {
 export function postgresAdapterFactory(
   databaseUrl: string,
   settings: Partial<PostgresSettings> = {},
-  wire: WireOptions = DEFAULT_WIRE_OPTIONS,
 ): { factory: SqlDriverAdapterFactory; pool: pg.Pool } {
   const schema = postgresSchema(databaseUrl);
   const pool = new pg.Pool(postgresPoolConfig(databaseUrl, settings));
   const names = new StatementNames();
-  pool.on("connect", (client) => shapeStatements(client, wire, names));
+  pool.on("connect", (client) => shapeStatements(client, names));
   return { factory: new PrismaPg(pool, { disposeExternalPool: true, ...(schema !== undefined && { schema }) }), pool };
 }
 
