@@ -15,7 +15,7 @@ import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import type { DeleteRateLimit } from "../../src/delete-rate-limit.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { databaseReadiness } from "../../src/http/readiness.ts";
-import type { ObservedStatement } from "../../src/db/sql-tap.ts";
+import type { ObservedStatement, SqlListener } from "../../src/db/sql-tap.ts";
 import type { Tracing } from "../../src/tracing.ts";
 import { createApp, type App } from "../../src/yoga.ts";
 import { createScratchDatabase, openRawDatabase, type AuditRow, type RawDatabase, type Thing } from "./databases.ts";
@@ -134,6 +134,8 @@ export interface TestServerOptions {
   deleteRateLimit?: DeleteRateLimit;
   /** Called whenever the app authenticates a request, e.g. to count how often it does. */
   onAuthenticate?: (request: Request) => void;
+  /** Called with each statement as it is sent, before it runs: to see what else ran in between. */
+  onSql?: SqlListener;
 }
 
 export interface Subscription<TData> {
@@ -238,6 +240,7 @@ export async function startTestServer({
   tracing,
   deleteRateLimit,
   onAuthenticate,
+  onSql,
 }: TestServerOptions = {}): Promise<TestServer> {
   const scratch = sharedUrl === undefined ? await createScratchDatabase() : undefined;
   const databaseUrl = sharedUrl ?? scratch!.url;
@@ -247,7 +250,10 @@ export async function startTestServer({
     sqliteSynchronous: "NORMAL",
     // Small: test files run in parallel, each with its own pool on the one test server.
     postgres: { poolSize: 4 },
-    onSql: (statement) => sql.push(statement),
+    onSql: (statement) => {
+      sql.push(statement);
+      onSql?.(statement);
+    },
   });
   const trash = new ThingTrash(database.prisma, database.dialect, now);
   const settings = await testAppSettings({ MAX_DELETE_IDS: String(maxDeleteIds), ...env });
