@@ -99,11 +99,6 @@ async function main(): Promise<void> {
   await listen(server, config.port, config.host).catch(releaseAndRethrow(release));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const events = config.redisUrl ? "events via Redis" : "events in process";
-  logger.info(
-    { url: `http://${config.host}:${port}${app.graphqlEndpoint}`, database: database.description, events },
-    `GraphQL API on http://${config.host}:${port}${app.graphqlEndpoint} (${database.description}, ${events})`,
-  );
 
   const shutdown = (signal: string) => {
     if (draining) return;
@@ -129,6 +124,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+
+  // Only now: whoever waits for this line (a supervisor, a test) may signal at once, and a SIGTERM that came before
+  // the handlers would kill the process without draining.
+  const events = config.redisUrl ? "events via Redis" : "events in process";
+  logger.info(
+    { url: `http://${config.host}:${port}${app.graphqlEndpoint}`, database: database.description, events },
+    `GraphQL API on http://${config.host}:${port}${app.graphqlEndpoint} (${database.description}, ${events})`,
+  );
 }
 
 /**
