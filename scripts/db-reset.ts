@@ -8,7 +8,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, readDatabaseUrl } from "../src/config.ts";
 import { MigrationError, migrateDatabase, sqliteFilePath } from "../src/db/migrations/index.ts";
 import { databaseName, describePostgres, quoteIdentifier } from "../src/db/postgres.ts";
-import { isUnreachable, withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
+import { withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
+import { isUnreachable } from "../src/db/unreachable.ts";
 import { removeSqliteFile } from "../tools/prisma-offline/database-url.ts";
 
 class ResetRefused extends Error {}

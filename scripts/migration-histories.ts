@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PRISMA_PATHS, type DatabaseProvider } from "../src/config.ts";
-import { isUnreachable } from "../src/db/postgres-admin.ts";
+import { isUnreachable } from "../src/db/unreachable.ts";
 import { cleanEngineMessage } from "../src/db/migrations/errors.ts";
 import { NO_FILTERS } from "../src/db/migrations/history.ts";
 import { LOCKFILE_NAME, readMigrationList } from "../src/db/migrations/migration-list.ts";

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import { createAuthenticator } from "./auth/tokens.ts";
 import { ConfigError, loadConfig, type TracingSettings } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
-import { DatabaseFileError } from "./db/sqlite.ts";
+import { DatabaseFileError } from "./db/sqlite-file.ts";
 import { authenticationForStart } from "./auth/development-key.ts";
 import { createEventBus, EventBusError } from "./events.ts";
 import { createDeleteRateLimit } from "./delete-rate-limit.ts";

@@ -7,7 +7,7 @@ import { committedMigrationNames, migrateDatabase, sqliteFilePath } from "./migr
 import type { PoolStats } from "./postgres.ts";
 import { sqlDialect, type SqlDialect } from "./dialect.ts";
 import { tapSqlAdapterFactory, type SqlListener } from "./sql-tap.ts";
-import { checkSqliteFileWritable, sqliteAdapterFactory } from "./sqlite.ts";
+import { checkSqliteFileWritable } from "./sqlite-file.ts";
 
 export interface ClientOptions {
   databaseUrl: string;
@@ -50,7 +50,7 @@ export async function createPrismaClient(options: ClientOptions): Promise<Prisma
 
 /**
  * Only the configured provider's client and driver are imported: each client is a module graph of its own, with its
- * query compiler, and pg is not needed on SQLite.
+ * query compiler, pg is not needed on SQLite, nor better-sqlite3 (a native addon) on PostgreSQL.
  */
 async function createClient(
   options: ClientOptions,
@@ -59,7 +59,10 @@ async function createClient(
   const observed = (factory: SqlDriverAdapterFactory) =>
     options.onSql ? tapSqlAdapterFactory(factory, options.onSql) : factory;
   if (provider === "sqlite") {
-    const { PrismaClient } = await import("../generated/prisma/client.ts");
+    const [{ PrismaClient }, { sqliteAdapterFactory }] = await Promise.all([
+      import("../generated/prisma/client.ts"),
+      import("./sqlite.ts"),
+    ]);
     const adapter = observed(sqliteAdapterFactory(options.databaseUrl, options.sqliteSynchronous));
     return {
       prisma: new PrismaClient({ adapter }),

@@ -1,13 +1,9 @@
-// Driver adapter factories for the wasm schema engine, chosen by the database URL scheme.
+// Driver adapter factories for the wasm schema engine, chosen by the database URL scheme. Each provider's driver is
+// imported at its first connection, so a migrating start loads only the driver of its own database.
 
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { randomUUID } from "node:crypto";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { postgresPoolConfig, postgresSchema, quoteIdentifier } from "../../src/db/postgres.ts";
-import { withDatabaseName, withPostgresClient } from "../../src/db/postgres-admin.ts";
 import type { DatabaseProvider } from "../../src/config.ts";
 import { databaseProvider, sqliteFilePath } from "./database-url.ts";
 
@@ -23,22 +19,46 @@ export function createDatabaseTarget(databaseUrl: string, baseDir: string): Data
     case "sqlite":
       return { provider, factory: sqliteFactory(sqliteFilePath(databaseUrl, baseDir)) };
     case "postgresql":
-      return { provider, factory: postgresFactory(databaseUrl) };
+      return {
+        provider,
+        factory: loadedOnConnect("postgres", "@prisma/adapter-pg", async () =>
+          (await import("./postgres-adapter.ts")).postgresFactory(databaseUrl),
+        ),
+      };
   }
 }
 
-function sqliteFactory(path: string): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaBetterSqlite3({ url: path });
+/** A factory whose driver is imported at its first connection, not when the URL is read. */
+function loadedOnConnect(
+  provider: SqlMigrationAwareDriverAdapterFactory["provider"],
+  adapterName: string,
+  load: () => Promise<SqlMigrationAwareDriverAdapterFactory>,
+): SqlMigrationAwareDriverAdapterFactory {
+  let loaded: Promise<SqlMigrationAwareDriverAdapterFactory> | undefined;
+  const factory = () => (loaded ??= load());
   return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: () => {
-      // better-sqlite3 creates a missing file but not its directory.
-      mkdirSync(dirname(path), { recursive: true });
-      return factory.connect();
-    },
-    connectToShadowDb: async () => scriptsThroughExecuteScript(await factory.connectToShadowDb()),
+    provider,
+    adapterName,
+    connect: async () => (await factory()).connect(),
+    connectToShadowDb: async () => (await factory()).connectToShadowDb(),
   };
+}
+
+function sqliteFactory(path: string): SqlMigrationAwareDriverAdapterFactory {
+  return loadedOnConnect("sqlite", "@prisma/adapter-better-sqlite3", async () => {
+    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+    const factory = new PrismaBetterSqlite3({ url: path });
+    return {
+      provider: factory.provider,
+      adapterName: factory.adapterName,
+      connect: () => {
+        // better-sqlite3 creates a missing file but not its directory.
+        mkdirSync(dirname(path), { recursive: true });
+        return factory.connect();
+      },
+      connectToShadowDb: async () => scriptsThroughExecuteScript(await factory.connectToShadowDb()),
+    };
+  });
 }
 
 /**
@@ -61,54 +81,4 @@ function scriptsThroughExecuteScript(adapter: SqlDriverAdapter): SqlDriverAdapte
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/**
- * adapter-pg for the engine, with two fixes (tools/prisma-offline/README.md W6, W5). Its own connectToShadowDb lets
- * the connection string's database win over the temporary one, so the engine would replay the history into the
- * real database; here the shadow is a fresh `prisma_migrate_shadow_db_<uuid>` reached by its own URL, dropped after
- * its pool is closed. And the engine's describe queries return pg_catalog "char" columns (OID 18), which the
- * adapter cannot decode; they are read as text.
- */
-function postgresFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
-  const schema = postgresSchema(databaseUrl);
-  const options = schema === undefined ? undefined : { schema };
-  const connectTo = async (url: string) =>
-    charColumnsAsText(await new PrismaPg(postgresPoolConfig(url), options).connect());
-  return {
-    provider: "postgres",
-    adapterName: "@prisma/adapter-pg",
-    connect: () => connectTo(databaseUrl),
-    connectToShadowDb: async () => {
-      const shadow = `prisma_migrate_shadow_db_${randomUUID()}`;
-      await withPostgresClient(databaseUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(shadow)}`));
-      const adapter = await connectTo(withDatabaseName(databaseUrl, shadow));
-      const dispose = adapter.dispose.bind(adapter);
-      adapter.dispose = async () => {
-        await dispose();
-        await withPostgresClient(databaseUrl, (client) =>
-          client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(shadow)} WITH (FORCE)`),
-        );
-      };
-      return adapter;
-    },
-  };
-}
-
-interface PgResult {
-  fields: { dataTypeID: number }[];
-}
-
-/** pg's `"char"` (OID 18) becomes `text` (OID 25) before the adapter maps column types (tools/prisma-offline/README.md W5). */
-function charColumnsAsText<T extends SqlDriverAdapter>(adapter: T): T {
-  // performIO is TypeScript-private in adapter-pg 7.10.1 but an ordinary method at run time; the adapter calls it
-  // through `this`, so an own property takes precedence. Re-check when upgrading the adapter.
-  const io = adapter as unknown as { performIO(query: unknown): Promise<PgResult> };
-  const performIO = io.performIO.bind(adapter);
-  io.performIO = async (query) => {
-    const result = await performIO(query);
-    for (const field of result.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
-    return result;
-  };
-  return adapter;
 }

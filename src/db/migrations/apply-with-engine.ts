@@ -2,7 +2,7 @@
 // on. Imported only when the database is not already up to date (up-to-date.ts): the engine is megabytes of wasm.
 
 import type { DiagnoseMigrationHistoryInput, MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
-import { isUnreachable } from "../postgres-admin.ts";
+import { isUnreachable } from "../unreachable.ts";
 import { openEngine, type OpenEngine } from "../../../tools/prisma-offline/engine.ts";
 import { cleanEngineMessage, errorCode, isDatabaseBusy, MigrationError, unreachableError } from "./errors.ts";
 import { diagnoseHistory, historyProblem, NO_FILTERS } from "./history.ts";

@@ -71,7 +71,7 @@ export function isDatabaseBusy(error: unknown): boolean {
   return /SocketTimeout|SQLITE_BUSY|database is locked/.test(message);
 }
 
-/** The database cannot be reached (see isUnreachable in postgres-admin.ts), as the error callers get. */
+/** The database cannot be reached (see src/db/unreachable.ts), as the error callers get. */
 export function unreachableError(cause: unknown): MigrationError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new MigrationError(

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PRISMA_PATHS } from "../../config.ts";
 import { databaseProvider, sqliteFilePath } from "../../../tools/prisma-offline/database-url.ts";
+import { isUnreachable } from "../unreachable.ts";
 import { errorCode, MigrationError, unreachableError } from "./errors.ts";
 import { readMigrationList } from "./migration-list.ts";
 import { isUpToDate, postgresMigrationRecords, sqliteMigrationRecords } from "./up-to-date.ts";
@@ -33,7 +34,7 @@ export async function migrateDatabase(options: MigrateOptions): Promise<{ applie
     return withEngine(databaseUrl, migrationsDir, migrationsList);
   }
   // Only PostgreSQL needs pg, so a SQLite start does not load it.
-  const [{ isUnreachable, withAdvisoryLock }, { postgresSchema }] = await Promise.all([
+  const [{ withAdvisoryLock }, { postgresSchema }] = await Promise.all([
     import("../postgres-admin.ts"),
     import("../postgres.ts"),
   ]);

@@ -3,10 +3,11 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import BetterSqlite3 from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { DatabaseProvider } from "../../config.ts";
+import { betterSqlite3 } from "../../lazy-require.ts";
 import { lockfileContent } from "./migration-list.ts";
 
 /** The columns of a _prisma_migrations row that decide whether it is applied (same names on every provider). */
@@ -56,7 +57,8 @@ export function sqliteMigrationRecords(path: string): MigrationRecord[] | undefi
   if (!existsSync(path)) return undefined;
   let database: BetterSqlite3.Database | undefined;
   try {
-    database = new BetterSqlite3(path, { fileMustExist: true, timeout: 0 });
+    const Sqlite = betterSqlite3();
+    database = new Sqlite(path, { fileMustExist: true, timeout: 0 });
     return database.prepare(`SELECT ${RECORD_COLUMNS} FROM "_prisma_migrations"`).all() as MigrationRecord[];
   } catch {
     return undefined;
