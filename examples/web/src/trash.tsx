@@ -32,6 +32,9 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
   const ids = useMemo(() => rows.map((row) => row.id), [rows]);
   const selection = useSelection(ids);
   const totalCount = connection?.totalCount ?? 0;
+  // While the trash is fetched again (after a restore or purge, here or elsewhere) the count shown is the old
+  // one: emptying by it would only earn COUNT_MISMATCH, so the button waits for the fresh count.
+  const countIsFresh = !query.loading;
 
   /** Runs one call on the selection; the rows leave the trash at once, and the thingsChanged event refetches it. */
   async function act(call: (ids: string[]) => Promise<string>) {
@@ -85,7 +88,12 @@ export function Trash({ onDone, onError }: { onDone: (text: string) => void; onE
         <button type="button" className="danger" disabled={none} onClick={() => void act(purge)}>
           Delete forever
         </button>
-        <button type="button" className="danger" disabled={totalCount === 0} onClick={() => void emptyTrash()}>
+        <button
+          type="button"
+          className="danger"
+          disabled={totalCount === 0 || !countIsFresh}
+          onClick={() => void emptyTrash()}
+        >
           Empty trash
         </button>
       </div>
