@@ -1,6 +1,6 @@
 // The process: read the configuration, open (and migrate) the database, connect the event bus, serve the app over
 // HTTP, shut down gracefully on SIGINT/SIGTERM.
-import "./wasm-tiering.ts";
+import "./v8-flags.ts";
 import { createServer, type Server } from "node:http";
 import { createAuthenticator } from "./auth/tokens.ts";
 import { ConfigError, loadConfig, type TracingSettings } from "./config.ts";
