@@ -11,7 +11,24 @@
 //   when GC is cheap, which it is with ~20 MiB live). RSS after 10,000 mixed requests 152–158 MiB against 222–234;
 //   c=16 throughput 949–985 against 934–950 req/s (3 alternating rounds); a 1,000,000-id delete takes the same time
 //   (1.49–1.55 s against 1.47–1.50) and peaks at 321–336 MiB against 352–366.
+//
+// A flag the operator set on node's command line or in NODE_OPTIONS (either form, `--no-` included) is left alone.
 import { setFlagsFromString } from "node:v8";
 
-setFlagsFromString("--liftoff-only");
-setFlagsFromString("--heap-growing-percent=50");
+const SERVER_V8_FLAGS = ["--liftoff-only", "--heap-growing-percent=50"] as const;
+
+/** `--no-liftoff_only=…` → `liftoff-only`: V8 takes `-` and `_` alike and `--no-` as the negation. */
+const flagName = (flag: string) =>
+  flag
+    .replace(/^--(no-?)?/, "")
+    .split("=")[0]!
+    .replaceAll("_", "-");
+
+/** The server's flags that the operator's own (node's arguments and NODE_OPTIONS, split on spaces) do not set. */
+export function serverV8Flags(operatorArgs: readonly string[]): string[] {
+  const set = new Set(operatorArgs.filter((arg) => arg.startsWith("--")).map(flagName));
+  return SERVER_V8_FLAGS.filter((flag) => !set.has(flagName(flag)));
+}
+
+const operatorArgs = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+for (const flag of serverV8Flags(operatorArgs)) setFlagsFromString(flag);
