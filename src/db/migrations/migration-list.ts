@@ -25,9 +25,9 @@ export function compareMigrationNames(a: string, b: string): number {
 }
 
 /**
- * Same shape and order as the CLI (prisma/build/cli.js): directories sorted with localeCompare (compareMigrationNames), files read as
- * utf-8 (the engine stores sha256 of this string as the checksum), unreadable migration.sql passed as an error
- * the engine reports, missing lockfile as null.
+ * Same shape and order as the CLI (prisma/build/cli.js): directories in localeCompare order (compareMigrationNames),
+ * files read as utf-8 (the engine stores sha256 of this string as the checksum), unreadable migration.sql passed as
+ * an error the engine reports, missing lockfile as null.
  */
 export async function readMigrationList(migrationsDir: string): Promise<MigrationList> {
   const baseDir = resolve(migrationsDir);
