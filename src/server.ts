@@ -27,6 +27,20 @@ const RELEASE_GRACE_MS = 5000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // A signal during the start (migrations, connecting to Redis) is held until the server listens, then drained at
+  // once: Node's default action would end the process in the middle of a step. Past the shutdown timeout it exits
+  // regardless, so a start that hangs cannot outlive the signal. The listeners stay for the life of the process and
+  // only what they call changes: removing a signal's last listener drops a signal that arrived but was not handled
+  // yet, such as one during the synchronous schema build right before listening.
+  let signalDuringStart: NodeJS.Signals | undefined;
+  let onSignal = (signal: NodeJS.Signals) => {
+    if (signalDuringStart) return;
+    signalDuringStart = signal;
+    logger.info({ signal }, "stopping once started");
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + RELEASE_GRACE_MS).unref();
+  };
+  process.on("SIGINT", (signal) => onSignal(signal));
+  process.on("SIGTERM", (signal) => onSignal(signal));
   const tracing = config.tracing && (await startTracing(config.tracing, logger));
   const { auth, graphiqlHeaders } = authenticationForStart(config, logger);
   const authenticate = await createAuthenticator(auth);
@@ -105,7 +119,7 @@ async function main(): Promise<void> {
     if (draining) return;
     draining = true;
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down");
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + RELEASE_GRACE_MS).unref();
+    if (!signalDuringStart) setTimeout(() => process.exit(1), config.shutdownTimeoutMs + RELEASE_GRACE_MS).unref();
     shutDown({
       server,
       inFlight,
@@ -123,11 +137,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  onSignal = shutdown;
+  if (signalDuringStart) {
+    shutdown(signalDuringStart);
+    return;
+  }
 
-  // Only now: whoever waits for this line (a supervisor, a test) may signal at once, and a SIGTERM that came before
-  // the handlers would kill the process without draining.
+  // Only now: whoever waits for this line (a supervisor, a test) may signal at once, and is then drained.
   const events = config.redisUrl ? "events via Redis" : "events in process";
   logger.info(
     { url: `http://${config.host}:${port}${app.graphqlEndpoint}`, database: database.description, events },

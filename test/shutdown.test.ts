@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase, openRawDatabase, type RawDatabase, type ScratchDatabase } from "./support/databases.ts";
 import { DeleteThingsDetailedDocument, ThingsDeletedDocument } from "./gql/graphql.ts";
 import { executeOverHttp, subscribe, TEST_API_KEY } from "./support/server.ts";
-import { startServerProcess, type Launch } from "./support/processes.ts";
+import { spawnServerProcess, startServerProcess, type Launch } from "./support/processes.ts";
 
 const ROWS = 100_000;
 /** The largest SHUTDOWN_TIMEOUT_MS: a process that waited for it instead of draining fails by the test's timeout. */
@@ -119,6 +119,27 @@ describe("SIGTERM", () => {
     await deleting;
     expect([0, ROWS]).toContain((await raw.things()).length);
   }, 120_000);
+
+  // Aimed at the start's last steps (connecting the event bus, building the schema, listening), after the
+  // migrations: without a handler that early, Node's default action ends the process with the signal. Whether the
+  // signal lands before the server listens or just after, it exits 0 and says it stopped.
+  it("during the start, after its migrations: the process finishes starting, drains at once and exits 0", async () => {
+    const fresh = await createScratchDatabase();
+    try {
+      const server = spawnServerProcess({ DATABASE_URL: fresh.url, SHUTDOWN_TIMEOUT_MS: NEVER_MS });
+      await server.outputMatches(/"msg":"applied migration"/);
+      server.child.kill("SIGTERM");
+
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      expect(server.output()).toMatch(/"code":0,"msg":"stopped"/);
+      // Held during the start, it never announced an address it was about to stop serving.
+      if (/"msg":"stopping once started"/.test(server.output())) {
+        expect(server.output()).not.toMatch(/GraphQL API on/);
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
 
   // Docker and Kubernetes signal the container's first process: `npm start` must hand the signal to node (its script
   // execs node), or npm exits at once and node keeps serving without ever draining.

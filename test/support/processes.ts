@@ -104,14 +104,21 @@ function killGroup(child: ChildProcess): void {
 /** The two documented ways to run the server: the container command, and the README's `npm start`. */
 export type Launch = "node dist/server.js" | "npm start";
 
+/** A server process from its spawn on, before it listens: what it wrote, its exit, and a way to wait for a line. */
+export type StartingServerProcess = Pick<ServerProcess, "exited" | "output" | "outputMatches"> & {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** After `exited`, once everything it wrote has been read. */
+  closed: Promise<void>;
+};
+
 /**
  * The built server (test/support/global-setup.ts builds it) as its own process on a free loopback port (PORT=0),
- * started the way `launch` says. Resolves once it logged that it listens; rejects with its output if it exits first.
+ * started the way `launch` says, returned at once: for what happens during its start.
  */
-export async function startServerProcess(
+export function spawnServerProcess(
   env: NodeJS.ProcessEnv,
   launch: Launch = "node dist/server.js",
-): Promise<ServerProcess> {
+): StartingServerProcess {
   const child = spawnServer(env, launch);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -121,36 +128,11 @@ export async function startServerProcess(
   );
   // "close" comes after "exit", once every process holding stdout and stderr has exited and they are drained.
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  const origin = await new Promise<string>((resolve, reject) => {
-    const guard = setTimeout(() => {
-      killGroup(child);
-      reject(new Error(`server did not start within ${START_GUARD_MS} ms:\n${output}`));
-    }, START_GUARD_MS);
-    const onData = () => {
-      const url = /GraphQL API on (http:\/\/[\d.]+:\d+)\//.exec(output)?.[1];
-      if (!url) return;
-      clearTimeout(guard);
-      resolve(url);
-    };
-    child.stdout.on("data", onData);
-    void exited.then(({ code }) => {
-      clearTimeout(guard);
-      reject(new Error(`server exited with ${code} before listening:\n${output}`));
-    });
-  });
   return {
-    origin,
     child,
     exited,
+    closed,
     output: () => output,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      return exited;
-    },
-    kill: () => {
-      killGroup(child);
-      return closed;
-    },
     outputMatches: (pattern) =>
       new Promise((resolve) => {
         const from = output.length;
@@ -162,6 +144,49 @@ export async function startServerProcess(
         // Listeners run in order, so this one sees `output` with the chunk already appended.
         child.stdout.on("data", check);
       }),
+  };
+}
+
+/**
+ * spawnServerProcess, resolved once the server logged that it listens; rejects with its output if it exits first.
+ */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  launch: Launch = "node dist/server.js",
+): Promise<ServerProcess> {
+  const starting = spawnServerProcess(env, launch);
+  const { child, exited, closed, output } = starting;
+  const origin = await new Promise<string>((resolve, reject) => {
+    const guard = setTimeout(() => {
+      killGroup(child);
+      reject(new Error(`server did not start within ${START_GUARD_MS} ms:\n${output()}`));
+    }, START_GUARD_MS);
+    const onData = () => {
+      const url = /GraphQL API on (http:\/\/[\d.]+:\d+)\//.exec(output())?.[1];
+      if (!url) return;
+      clearTimeout(guard);
+      resolve(url);
+    };
+    child.stdout.on("data", onData);
+    void exited.then(({ code }) => {
+      clearTimeout(guard);
+      reject(new Error(`server exited with ${code} before listening:\n${output()}`));
+    });
+  });
+  return {
+    origin,
+    child,
+    exited,
+    output,
+    outputMatches: starting.outputMatches,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+    kill: () => {
+      killGroup(child);
+      return closed;
+    },
   };
 }
 
