@@ -27,20 +27,21 @@ const RELEASE_GRACE_MS = 5000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  // A signal during the start (migrations, connecting to Redis) is held until the server listens, then drained at
-  // once: Node's default action would end the process in the middle of a step. Past the shutdown timeout it exits
-  // regardless, so a start that hangs cannot outlive the signal. The listeners stay for the life of the process and
-  // only what they call changes: removing a signal's last listener drops a signal that arrived but was not handled
-  // yet, such as one during the synchronous schema build right before listening.
-  let signalDuringStart: NodeJS.Signals | undefined;
-  let onSignal = (signal: NodeJS.Signals) => {
-    if (signalDuringStart) return;
-    signalDuringStart = signal;
-    logger.info({ signal }, "stopping once started");
+  // The first SIGINT or SIGTERM stops the process, within the shutdown timeout plus a grace period from the signal
+  // whatever it is doing. During the start (migrations, connecting to Redis) it is held until the server listens,
+  // then drained at once: Node's default action would end the process in the middle of a step. The listeners stay
+  // for the life of the process and only `stop` changes: removing a signal's last listener drops a signal that
+  // arrived but was not handled yet, such as one during the synchronous schema build right before listening.
+  let stopSignal: NodeJS.Signals | undefined;
+  let stop = (signal: NodeJS.Signals) => logger.info({ signal }, "stopping once started");
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) return;
+    stopSignal = signal;
     setTimeout(() => process.exit(1), config.shutdownTimeoutMs + RELEASE_GRACE_MS).unref();
+    stop(signal);
   };
-  process.on("SIGINT", (signal) => onSignal(signal));
-  process.on("SIGTERM", (signal) => onSignal(signal));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const tracing = config.tracing && (await startTracing(config.tracing, logger));
   const { auth, graphiqlHeaders } = authenticationForStart(config, logger);
   const authenticate = await createAuthenticator(auth);
@@ -116,10 +117,8 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : config.port;
 
   const shutdown = (signal: string) => {
-    if (draining) return;
     draining = true;
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down");
-    if (!signalDuringStart) setTimeout(() => process.exit(1), config.shutdownTimeoutMs + RELEASE_GRACE_MS).unref();
     shutDown({
       server,
       inFlight,
@@ -137,9 +136,9 @@ async function main(): Promise<void> {
       },
     );
   };
-  onSignal = shutdown;
-  if (signalDuringStart) {
-    shutdown(signalDuringStart);
+  stop = shutdown;
+  if (stopSignal) {
+    shutdown(stopSignal);
     return;
   }
 
