@@ -1,8 +1,10 @@
 // The embedded SQLite database, better-sqlite3 through Prisma's driver adapter, with the settings and the two fixes
 // this project relies on.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import type { SqliteSynchronous } from "../config.ts";
+import { withStatementCache } from "./sqlite-statement-cache.ts";
 
 /** How long a write waits for another connection's lock (e.g. `npm run db:migrate` running beside the server). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -102,6 +104,19 @@ function isolateTransactions(adapter: SqlDriverAdapter): SqlDriverAdapter {
   };
 }
 
+/**
+ * Puts the statement cache between the adapter and its connection. The adapter keeps the better-sqlite3 database it
+ * opened in its `client` field and offers no way to pass one in; if a Prisma release moves it, the start fails here
+ * rather than running without the cache unnoticed.
+ */
+function cacheStatements(adapter: SqlDriverAdapter): void {
+  const holder = adapter as unknown as { client?: unknown };
+  if (!(holder.client instanceof Database)) {
+    throw new Error("@prisma/adapter-better-sqlite3 keeps no better-sqlite3 Database in `client` any more");
+  }
+  holder.client = withStatementCache(holder.client).connection;
+}
+
 export function sqliteAdapterFactory(databaseUrl: string, synchronous: SqliteSynchronous): SqlDriverAdapterFactory {
   const factory = new PrismaBetterSqlite3({ url: databaseUrl, timeout: BUSY_TIMEOUT_MS });
   return {
@@ -109,6 +124,7 @@ export function sqliteAdapterFactory(databaseUrl: string, synchronous: SqliteSyn
     adapterName: factory.adapterName,
     connect: async () => {
       const adapter = await factory.connect();
+      cacheStatements(adapter);
       await adapter.executeScript(pragmas(synchronous));
       return isolateTransactions(adapter);
     },
