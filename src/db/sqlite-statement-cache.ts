@@ -44,8 +44,9 @@ class BoundStatement {
 }
 
 class StatementCache {
-  // A Map iterates in insertion order: re-inserting on each hit keeps the least recently used entry first.
-  readonly #statements = new Map<string, Statement>();
+  // Each text's statement behind its unbound view, which the adapter binds at once: a hit allocates only the bound
+  // view. A Map iterates in insertion order: re-inserting on each hit keeps the least recently used entry first.
+  readonly #statements = new Map<string, BoundStatement>();
 
   constructor(private readonly database: BetterSqlite3.Database) {}
 
@@ -55,14 +56,14 @@ class StatementCache {
     if (statement) {
       this.#statements.delete(sql);
     } else {
-      statement = this.database.prepare(sql);
+      statement = new BoundStatement(this.database.prepare(sql));
       if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
         const oldest = this.#statements.keys().next();
         if (!oldest.done) this.#statements.delete(oldest.value);
       }
     }
     this.#statements.set(sql, statement);
-    return new BoundStatement(statement);
+    return statement;
   }
 
   get size(): number {
