@@ -1,10 +1,9 @@
-// `npm run bench [-- --quick | --smoke]`: the real server over HTTP on loopback against a bare-Node floor server and
-// the raw driver, for every target database, with the server's start time and memory. Exits non-zero only when a delete removed the wrong rows (or the run could not complete, or, with
+// `npm run bench [-- --quick | --smoke]`: the real server over HTTP on loopback against its peers (a bare-Node floor
+// server, and PostGraphile on PostgreSQL) and the raw driver, for every target database, with the server's start time and memory. Exits non-zero only when a delete removed the wrong rows (or the run could not complete, or, with
 // CI=true, a target's database was unreachable), never because of a timing.
 import { Cleanup } from "./cleanup.ts";
 import type { DeleteApi } from "./delete-api.ts";
 import { measureDiskSpace } from "./disk.ts";
-import { floorProtocol } from "./floor/protocol.ts";
 import { measureFootprint } from "./footprint.ts";
 import { GraphQLClient, graphqlProtocol } from "./graphql-client.ts";
 import { measureLatency } from "./latency.ts";
@@ -12,10 +11,10 @@ import { measurePeakMemory } from "./memory.ts";
 import { parsePlan, type Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { formatReport, machineInfo, writeResults, type SkippedTarget, type TargetResults } from "./report.ts";
-import { startFloor, startServer } from "./server-process.ts";
+import { startServer } from "./server-process.ts";
 import { measureStartTime } from "./start-time.ts";
-import { TARGETS, type Target, type TargetFactory } from "./target.ts";
-import { measureThroughput } from "./throughput.ts";
+import { TARGETS, type PeerServer, type TargetFactory } from "./target.ts";
+import { measureThroughput, type ThroughputResult } from "./throughput.ts";
 import { TargetUnavailableError } from "./unavailable.ts";
 import { VerificationError } from "./verify.ts";
 
@@ -32,16 +31,13 @@ async function openServer(factory: TargetFactory, cleanup: Cleanup, env: Record<
   return { target, server, client, db, api };
 }
 
-/** The target's bare-Node floor server, on a fresh database of its own. */
-async function openFloor(target: Target, cleanup: Cleanup) {
-  const { env, database: db } = await target.createFloorDatabase();
-  cleanup.defer(() => db.close());
-  const floor = await startFloor(target.floor.script, env);
-  cleanup.defer(() => floor.stop());
-  const client = new GraphQLClient(floor.url);
+/** One of the target's peers (the bare-Node floor, PostGraphile), on a fresh database of its own. */
+async function openPeer(peer: PeerServer, cleanup: Cleanup) {
+  const { server, database: db } = await peer.start(cleanup);
+  const client = new GraphQLClient(server.url);
   cleanup.defer(() => client.close());
-  const api: DeleteApi = { name: "floor", url: floor.url, client, protocol: floorProtocol, db };
-  return { floor, api };
+  const api: DeleteApi = { name: peer.kind, url: server.url, client, protocol: peer.protocol, db };
+  return { server, api };
 }
 
 /**
@@ -76,22 +72,27 @@ async function benchTarget(
   const opened = await openServer(factory, cleanup).catch(skipUnavailable);
   if ("reason" in opened) return opened;
   const { target, server, api } = opened;
-  const { floor, api: floorApi } = await openFloor(target, cleanup);
-  progress(`${target.name}: server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);
+  const peers = [];
+  for (const peer of target.peers) peers.push(await openPeer(peer, cleanup));
+  const started = peers.map((peer) => `${peer.api.name} pid ${peer.server.pid} on ${peer.server.url}`);
+  progress(`${target.name}: server pid ${server.pid} on ${server.url}, ${started.join(", ")}`);
   const raws = await target.openRawDatabases();
   for (const raw of raws) cleanup.defer(() => raw.close());
 
-  const latency = await measureLatency(plan, api, floorApi, raws);
+  const peerApis = peers.map((peer) => peer.api);
+  const latency = await measureLatency(plan, api, peerApis, raws);
   const throughput = [];
-  const floorThroughput = [];
-  // Server and floor in turn at each concurrency, so a burst of other work on the machine hits both alike.
+  const peerThroughput: ThroughputResult[][] = peers.map(() => []);
+  // The server and each peer in turn at each concurrency, so a burst of other work on the machine hits all alike.
   for (const concurrency of plan.throughput.concurrencies) {
     throughput.push(await measureThroughput(api, plan.throughput, concurrency));
-    floorThroughput.push(await measureThroughput(floorApi, plan.throughput, concurrency));
+    for (const [index, peer] of peerApis.entries()) {
+      peerThroughput[index]?.push(await measureThroughput(peer, plan.throughput, concurrency));
+    }
   }
   // Free their CPU and memory before the memory runs (the deferred stops are then no-ops).
   await server.stop();
-  await floor.stop();
+  for (const peer of peers) await peer.server.stop();
   const footprint = await measureFootprint(plan, (env) => openServer(factory, cleanup, env));
   const memory = {
     permanent: await memoryRun(factory, plan, cleanup, false),
@@ -101,10 +102,10 @@ async function benchTarget(
   return {
     target: target.name,
     provider: target.provider,
-    floorLabel: target.floor.label,
+    peers: target.peers.map(({ kind, label }) => ({ kind, label })),
     latency,
     throughput,
-    floorThroughput,
+    peerThroughput,
     footprint,
     memory,
     start,

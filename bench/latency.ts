@@ -1,5 +1,6 @@
 // One delete at a time: deleteThings for each K (permanent, and undoable followed by its undo) and deleteAllThings,
-// over HTTP, the same deletes through the bare-Node floor server and through the raw driver, each round checked in
+// over HTTP, the same deletes through each peer server (the bare-Node floor, PostGraphile) and through the raw driver,
+// each round checked in
 // the database afterwards and refilled (untimed), so the next one deletes from the full table.
 import { deleteAll, deleteIds, noop, type DeleteApi } from "./delete-api.ts";
 import { trashThingsBody, undoDeleteBody, type GraphQLClient } from "./graphql-client.ts";
@@ -27,17 +28,17 @@ export interface Comparison {
 export interface LatencyResults {
   rows: number;
   /** `{ __typename }` over the same connection after the same untimed gap: HTTP with no database work. */
-  httpFloor: Summary;
-  /** The bare-Node floor's no-op, likewise: node:http and JSON alone. */
-  floorNoop: Summary;
+  serverNoop: Summary;
+  /** Each peer's no-op, likewise, in the target's order of peers (the floor's: node:http and JSON alone). */
+  peerNoops: Summary[];
   /**
    * `undoable`: the same deleteThings with `undoable: true`, into the trash; `undo`: undoDelete of that deletion,
    * which puts the K rows back. Both over HTTP, compared with `http` (the permanent delete) rather than the raw
-   * driver: what the trash costs on top of a permanent delete. `floor`: the same delete through the bare-Node
-   * floor server, in the rounds right after the server's.
+   * driver: what the trash costs on top of a permanent delete. `peers`: the same delete through each peer server,
+   * in the rounds right after the server's, in the target's order of peers.
    */
-  deleteThings: (Comparison & { idCount: number; undoable: Summary; undo: Summary; floor: Summary })[];
-  deleteAllThings: Comparison & { floor: Summary };
+  deleteThings: (Comparison & { idCount: number; undoable: Summary; undo: Summary; peers: Summary[] })[];
+  deleteAllThings: Comparison & { peers: Summary[] };
 }
 
 /** One timed delete: the ids it was given ("all" to empty the table), what it reported, how long it took. */
@@ -201,22 +202,32 @@ function repeatDeleteAll(plan: Plan, api: DeleteApi, what: string): Promise<Summ
   return repeat(plan, api.db, what, async () => ({ ids: "all", ...(await deleteAll(api, plan.rows)) }));
 }
 
-/** `server` is the GraphQL server (its client also sends the undoable deletes), `floor` the bare-Node one. */
+/** Each of `peers` in turn. */
+async function eachPeer(peers: readonly DeleteApi[], measure: (peer: DeleteApi) => Promise<Summary>) {
+  const summaries: Summary[] = [];
+  for (const peer of peers) summaries.push(await measure(peer));
+  return summaries;
+}
+
+/** `server` is the GraphQL server (its client also sends the undoable deletes), `peers` the others (floor first). */
 export async function measureLatency(
   plan: Plan,
   server: DeleteApi,
-  floor: DeleteApi,
+  peers: readonly DeleteApi[],
   raws: readonly RawDatabase[],
 ): Promise<LatencyResults> {
   const warmUps = (await warmUpDeletes(plan, server)) + (await warmUpTrash(plan, server.client, server.db));
-  progress(`server warmed up with ${warmUps} untimed deletes, the floor with ${await warmUpDeletes(plan, floor)}`);
-  const httpFloor = await measureNoop(plan, server, "HTTP floor ({ __typename })");
-  const floorNoop = await measureNoop(plan, floor, "bare Node floor no-op");
+  progress(`server warmed up with ${warmUps} untimed deletes`);
+  for (const peer of peers) progress(`${peer.name} warmed up with ${await warmUpDeletes(plan, peer)}`);
+  const serverNoop = await measureNoop(plan, server, "server no-op ({ __typename })");
+  const peerNoops = await eachPeer(peers, (peer) => measureNoop(plan, peer, `${peer.name} no-op`));
   const deleteThings: LatencyResults["deleteThings"] = [];
   for (const idCount of plan.idCounts) {
-    // The floor and the undoable rounds right after the permanent ones, so they all run in the same conditions.
+    // The peers and the undoable rounds right after the permanent ones, so they all run in the same conditions.
     const http = await repeatDeleteIds(plan, server, `HTTP deleteThings K=${idCount}`, idCount);
-    const floorSummary = await repeatDeleteIds(plan, floor, `floor delete K=${idCount}`, idCount);
+    const peerSummaries = await eachPeer(peers, (peer) =>
+      repeatDeleteIds(plan, peer, `${peer.name} delete K=${idCount}`, idCount),
+    );
     const trash = await repeatUndoable(plan, server.client, server.db, idCount);
     const candidates = raws.flatMap((database) =>
       database.methods
@@ -231,11 +242,13 @@ export async function measureLatency(
             }),
         })),
     );
-    deleteThings.push({ idCount, ...trash, floor: floorSummary, ...(await compare(http, candidates)) });
+    deleteThings.push({ idCount, ...trash, peers: peerSummaries, ...(await compare(http, candidates)) });
   }
 
   const deleteAllHttp = await repeatDeleteAll(plan, server, `HTTP deleteAllThings N=${plan.rows}`);
-  const deleteAllFloor = await repeatDeleteAll(plan, floor, `floor delete all N=${plan.rows}`);
+  const deleteAllPeers = await eachPeer(peers, (peer) =>
+    repeatDeleteAll(plan, peer, `${peer.name} delete all N=${plan.rows}`),
+  );
   const method = 'DELETE FROM "Thing"';
   const deleteAllRaw = raws.map((database) => ({
     database,
@@ -248,9 +261,9 @@ export async function measureLatency(
   }));
   return {
     rows: plan.rows,
-    httpFloor,
-    floorNoop,
+    serverNoop,
+    peerNoops,
     deleteThings,
-    deleteAllThings: { floor: deleteAllFloor, ...(await compare(deleteAllHttp, deleteAllRaw)) },
+    deleteAllThings: { peers: deleteAllPeers, ...(await compare(deleteAllHttp, deleteAllRaw)) },
   };
 }

@@ -7,7 +7,9 @@ import pg from "pg";
 import { describePostgres, quoteIdentifier } from "../src/db/postgres.ts";
 import { withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.ts";
 import type { Cleanup } from "./cleanup.ts";
+import { floorPeer } from "./floor/peer.ts";
 import { migrationScripts } from "./migrations.ts";
+import { postgraphilePeer, type MigratedDatabase } from "./postgraphile-peer.ts";
 import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory, TrashedCount } from "./target.ts";
 import { TargetUnavailableError } from "./unavailable.ts";
 
@@ -141,6 +143,18 @@ async function connectMigrated(url: string): Promise<pg.Client> {
   return client;
 }
 
+/** A fresh database for a peer: the committed migrations, then `sql`; closed by the peer. */
+async function createMigratedDatabase(cleanup: Cleanup, sql = ""): Promise<MigratedDatabase> {
+  const url = await createDatabase(cleanup);
+  const client = await connectMigrated(url);
+  try {
+    if (sql) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+  return { url, database: await PostgresDatabase.open(url) };
+}
+
 /** The raw driver on its own database, created with the committed migrations. */
 async function openRaw(url: string): Promise<RawDatabase> {
   const client = await connectMigrated(url);
@@ -180,11 +194,12 @@ export const postgresTarget: TargetFactory = async (_dir, cleanup) => {
     serverEnv: { DATABASE_URL: serverUrl },
     openServerDatabase: () => PostgresDatabase.open(serverUrl),
     openRawDatabases: async () => [await openRaw(await createDatabase(cleanup))],
-    floor: { script: FLOOR_SCRIPT, label: "bare Node floor (node:http + pg Pool, autocommit)" },
-    createFloorDatabase: async () => {
-      const url = await createDatabase(cleanup);
-      await (await connectMigrated(url)).end();
-      return { env: { DATABASE_URL: url }, database: await PostgresDatabase.open(url) };
-    },
+    peers: [
+      floorPeer("bare Node floor (node:http + pg Pool, autocommit)", FLOOR_SCRIPT, async () => {
+        const { url, database } = await createMigratedDatabase(cleanup);
+        return { env: { DATABASE_URL: url }, database };
+      }),
+      postgraphilePeer(createMigratedDatabase),
+    ],
   };
 };

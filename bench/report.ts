@@ -13,7 +13,6 @@ import {
   graphiqlPageGoal,
   idleGoal,
   idleGraphiQLGoal,
-  postgraphileDeleteAllGoal,
   postgraphileGoal,
   postgraphileThroughputGoal,
   startGoal,
@@ -31,7 +30,7 @@ import type { MemoryResult } from "./memory.ts";
 import type { Plan } from "./plan.ts";
 import type { StartTimeResult } from "./start-time.ts";
 import type { Summary } from "./stats.ts";
-import type { Target } from "./target.ts";
+import type { PeerServer, Target } from "./target.ts";
 import type { ThroughputResult } from "./throughput.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -50,12 +49,12 @@ export interface TargetResults {
   target: string;
   /** SQLite's goals are stated against the floor and include throughput and footprint; PostgreSQL's against PostGraphile. */
   provider: Target["provider"];
-  /** How the report names this target's bare-Node floor server. */
-  floorLabel: string;
+  /** The servers measured beside this one, in the order of every `peers` list below: the floor first. */
+  peers: Pick<PeerServer, "kind" | "label">[];
   latency: LatencyResults;
   throughput: ThroughputResult[];
-  /** The same load on the bare-Node floor, at the same concurrencies, each right after the server's. */
-  floorThroughput: ThroughputResult[];
+  /** The same load on each peer, at the same concurrencies, each right after the server's. */
+  peerThroughput: ThroughputResult[][];
   /** Idle RSS, GraphiQL and the mixed load, each on a fresh server process. */
   footprint: FootprintResult;
   /** The same big deleteThings, each on a fresh server process. */
@@ -188,7 +187,7 @@ function rps(result: ThroughputResult | undefined, withP99: boolean): string {
 /**
  * The table docs/benchmark.md carries, as the issue's: per row what one target sent, medians in ms, then the
  * throughput at each concurrency (p99 at the highest). The no-op column is each process's request without a
- * database: `{ __typename }` for the server, the floor's own no-op.
+ * database: `{ __typename }` for the GraphQL servers, the floor's own no-op.
  */
 function summaryTable(t: TargetResults, plan: Plan): string {
   const { latency } = t;
@@ -212,18 +211,18 @@ function summaryTable(t: TargetResults, plan: Plan): string {
     [
       [
         "this server, `deleteThings { deletedCount }`",
-        ms(latency.httpFloor.median),
+        ms(latency.serverNoop.median),
         ...latency.deleteThings.map((c) => ms(c.http.median)),
         ms(latency.deleteAllThings.http.median),
         ...throughputCells(t.throughput),
       ],
-      [
-        t.floorLabel,
-        ms(latency.floorNoop.median),
-        ...latency.deleteThings.map((c) => ms(c.floor.median)),
-        ms(latency.deleteAllThings.floor.median),
-        ...throughputCells(t.floorThroughput),
-      ],
+      ...t.peers.map((peer, index) => [
+        peer.label,
+        ms(peerOf(latency.peerNoops, index).median),
+        ...latency.deleteThings.map((c) => ms(peerOf(c.peers, index).median)),
+        ms(peerOf(latency.deleteAllThings.peers, index).median),
+        ...throughputCells(peerOf(t.peerThroughput, index)),
+      ]),
       [
         "raw driver in process (fastest configuration and SQL shape per column)",
         "–",
@@ -235,36 +234,62 @@ function summaryTable(t: TargetResults, plan: Plan): string {
   );
 }
 
+/** The entry of peer `index` in a list ordered as the target's peers. */
+function peerOf<T>(list: readonly T[], index: number): T {
+  const entry = list[index];
+  if (entry === undefined) throw new Error(`no result for peer ${index}`);
+  return entry;
+}
+
+const atConcurrency = (results: readonly ThroughputResult[]) =>
+  results.find((r) => r.concurrency === THROUGHPUT_CONCURRENCY);
+
+/** PostgreSQL's targets: ahead of PostGraphile of the same run at every K, in delete-all and in throughput. */
+function postgraphileGoalRows(t: TargetResults): [string, string, GoalCheck | null][] {
+  const { latency } = t;
+  const index = t.peers.findIndex((peer) => peer.kind === "postgraphile");
+  if (index < 0) return [];
+  const versus = (http: Summary, peer: Summary): [string, GoalCheck] => [
+    `${ms(http.median)} ms vs PostGraphile ${ms(peer.median)}`,
+    postgraphileGoal(http.median, peer.median),
+  ];
+  const all = latency.deleteAllThings;
+  const c16 = atConcurrency(t.throughput);
+  const peerC16 = atConcurrency(peerOf(t.peerThroughput, index));
+  return [
+    ...latency.deleteThings.map((c): [string, string, GoalCheck] => [
+      `deleteThings K=${c.idCount}`,
+      ...versus(c.http, peerOf(c.peers, index)),
+    ]),
+    [`deleteAllThings N=${latency.rows}`, ...versus(all.http, peerOf(all.peers, index))],
+    [
+      `req/s c=${THROUGHPUT_CONCURRENCY}`,
+      `${rps(c16, true)} vs PostGraphile ${rps(peerC16, true)}`,
+      c16 && peerC16 ? postgraphileThroughputGoal(c16.requestsPerSecond, peerC16.requestsPerSecond) : null,
+    ],
+  ];
+}
+
 /** The issue's targets for this database, each with what this run measured. */
 function goalRows(t: TargetResults): [string, string, GoalCheck | null][] {
+  if (t.provider === "postgresql") return postgraphileGoalRows(t);
   const { latency, footprint, start } = t;
-  const c16 = t.throughput.find((r) => r.concurrency === THROUGHPUT_CONCURRENCY);
+  const c16 = atConcurrency(t.throughput);
   const all = latency.deleteAllThings;
-  if (t.provider === "postgresql") {
-    return [
-      ...latency.deleteThings.map((c): [string, string, GoalCheck | null] => [
-        `deleteThings K=${c.idCount}`,
-        `${ms(c.http.median)} ms`,
-        postgraphileGoal(c.idCount, c.http.median),
-      ]),
-      [`deleteAllThings N=${latency.rows}`, `${ms(all.http.median)} ms`, postgraphileDeleteAllGoal(all.http.median)],
-      [
-        `req/s c=${THROUGHPUT_CONCURRENCY}`,
-        rps(c16, true),
-        c16 ? postgraphileThroughputGoal(c16.concurrency, c16.requestsPerSecond) : null,
-      ],
-    ];
-  }
+  const floor = t.peers.findIndex((peer) => peer.kind === "floor");
   return [
-    ...latency.deleteThings.map((c): [string, string, GoalCheck | null] => [
-      `deleteThings K=${c.idCount}`,
-      `${ms(c.http.median)} ms vs floor ${ms(c.floor.median)}`,
-      floorGoal(c.idCount, c.http.median, c.floor.median),
-    ]),
+    ...latency.deleteThings.map((c): [string, string, GoalCheck | null] => {
+      const floorMs = peerOf(c.peers, floor).median;
+      return [
+        `deleteThings K=${c.idCount}`,
+        `${ms(c.http.median)} ms vs floor ${ms(floorMs)}`,
+        floorGoal(c.idCount, c.http.median, floorMs),
+      ];
+    }),
     [
       `deleteAllThings N=${latency.rows}`,
-      `${ms(all.http.median)} ms vs floor ${ms(all.floor.median)}`,
-      deleteAllFloorGoal(all.http.median, all.floor.median),
+      `${ms(all.http.median)} ms vs floor ${ms(peerOf(all.peers, floor).median)}`,
+      deleteAllFloorGoal(all.http.median, peerOf(all.peers, floor).median),
     ],
     [
       `req/s c=${THROUGHPUT_CONCURRENCY}`,
@@ -399,13 +424,12 @@ export function formatReport({ startedAt, plan, machine, targets, skipped, disk 
       "",
       `Delete K random ids of N = ${plan.rows} in one request, median ms of ${plan.runs} runs, each verified in the ` +
         `database; throughput: ${plan.throughput.idsPerRequest} ids per request for ${plan.throughput.seconds} s. ` +
-        "The floor runs on a database of its own, in the rounds right after the server's.",
+        "Each peer runs on a database of its own, in the rounds right after the server's.",
       "",
       summaryTable(t, plan),
       "",
       t.provider === "postgresql"
-        ? "Targets against PostGraphile's count-returning function: issue 17's figures of 2026-12-01 on this " +
-          "machine (N = 100,000), not measured in this run."
+        ? "Targets against PostGraphile's count-returning function, measured in this run:"
         : "Targets against the bare-Node floor of this run, and for the server's footprint:",
       "",
       goalsTable(t),
@@ -424,7 +448,7 @@ export function formatReport({ startedAt, plan, machine, targets, skipped, disk 
       undoableTable(t.latency),
       "",
       `HTTP floor: \`{ __typename }\` to the same server after the same untimed gap, no database work: ` +
-        `${spread(t.latency.httpFloor)} ms. Every delete over HTTP pays at least this on this machine.`,
+        `${spread(t.latency.serverNoop)} ms. Every delete over HTTP pays at least this on this machine.`,
       "",
       `Throughput: deleteThings of ${plan.throughput.idsPerRequest} fresh ids per request (autocannon, keep-alive). ` +
         (t.provider === "sqlite"
@@ -433,10 +457,12 @@ export function formatReport({ startedAt, plan, machine, targets, skipped, disk 
       "",
       throughputTable(t.throughput, t.provider === "sqlite"),
       "",
-      `The bare-Node floor under the same load:`,
-      "",
-      throughputTable(t.floorThroughput, false),
-      "",
+      ...t.peers.flatMap((peer, index) => [
+        `${peer.label}, under the same load:`,
+        "",
+        throughputTable(peerOf(t.peerThroughput, index), false),
+        "",
+      ]),
       "Peak server memory (VmRSS sampled every 5 ms, and VmHWM) during one large deleteThings, each on a fresh " +
         "server process:",
       "",

@@ -1,6 +1,7 @@
 // The real server as a separate process on a free loopback port, as production runs it (`node dist/server.js`, built
-// first if the bundle is stale), with its memory readable from /proc; and the bare-Node floor servers (bench/floor/)
-// the same way, so both are started, timed, measured and stopped alike.
+// first if the bundle is stale), with its memory readable from /proc; and its peers, the bare-Node floor servers
+// (bench/floor/) and PostGraphile (bench/postgraphile/), the same way, so all are started, timed, measured and
+// stopped alike.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { get } from "node:http";
@@ -125,6 +126,8 @@ async function waitUntilReady(child: ChildProcess, readyUrl: string, output: () 
 }
 
 interface SpawnOptions {
+  /** The Node binary; this process's by default. */
+  node?: string;
   /** What node runs, after its flags. */
   args: readonly string[];
   env: Record<string, string>;
@@ -133,7 +136,13 @@ interface SpawnOptions {
   requestPath: string;
 }
 
-async function spawnProcess({ args, env, readyPath, requestPath }: SpawnOptions): Promise<ServerProcess> {
+async function spawnProcess({
+  node = process.execPath,
+  args,
+  env,
+  readyPath,
+  requestPath,
+}: SpawnOptions): Promise<ServerProcess> {
   const port = await freePort();
   const inherited = INHERITED_ENV.flatMap((name) => {
     const value = process.env[name];
@@ -142,7 +151,7 @@ async function spawnProcess({ args, env, readyPath, requestPath }: SpawnOptions)
   const childEnv = { ...Object.fromEntries(inherited), HOST, PORT: String(port), ...env };
 
   const spawned = performance.now();
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARS));
   child.stdout?.on("data", keep);
@@ -185,4 +194,9 @@ export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promis
  */
 export function startFloor(script: string, env: Record<string, string>): Promise<ServerProcess> {
   return spawnProcess({ args: ["--import", "tsx", script], env, readyPath: FLOOR_READY_PATH, requestPath: "/" });
+}
+
+/** Another server program (bench/postgraphile/server.mjs), on `node`, ready when its /ready answers 200. */
+export function startNodeServer(node: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
+  return spawnProcess({ node, args: [script], env, readyPath: "/ready", requestPath: "/graphql" });
 }

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { floorPeer } from "./floor/peer.ts";
 import { migrationScripts } from "./migrations.ts";
 import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory, TrashedCount } from "./target.ts";
 
@@ -181,12 +182,13 @@ export const sqliteTarget: TargetFactory = (dir) => {
       openRaw(join(dir, "raw-wal.db"), SERVER_SETTINGS),
       openRaw(join(dir, "raw-rollback.db"), ROLLBACK_SETTINGS),
     ],
-    floor: { script: FLOOR_SCRIPT, label: "bare Node floor (node:http + better-sqlite3 WAL)" },
-    createFloorDatabase: async () => {
-      const file = join(dir, "floor.db");
-      // WAL is a property of the file; the floor sets the other pragmas on its own connection.
-      createMigrated(file, SERVER_SETTINGS).close();
-      return { env: { DATABASE_URL: `file:${file}` }, database: new SqliteFile(file) };
-    },
+    peers: [
+      floorPeer("bare Node floor (node:http + better-sqlite3 WAL)", FLOOR_SCRIPT, async () => {
+        const file = join(dir, "floor.db");
+        // WAL is a property of the file; the floor sets the other pragmas on its own connection.
+        createMigrated(file, SERVER_SETTINGS).close();
+        return { env: { DATABASE_URL: `file:${file}` }, database: new SqliteFile(file) };
+      }),
+    ],
   };
 };

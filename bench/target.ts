@@ -1,7 +1,9 @@
 // What the benchmark needs from a database it runs the server on. One object per database: adding a database
 // means writing one more `TargetFactory` and listing it in `TARGETS`; the scenarios do not change.
 import type { Cleanup } from "./cleanup.ts";
+import type { DeleteProtocol } from "./delete-api.ts";
 import { postgresTarget } from "./postgres-target.ts";
+import type { ServerProcess } from "./server-process.ts";
 import { sqliteTarget } from "./sqlite-target.ts";
 
 /** A database the benchmark prepares and checks directly, never through the API and never while timing. */
@@ -50,11 +52,23 @@ export interface RawDatabase {
   close(): Promise<void>;
 }
 
-/** A bare-Node floor's own database, migrated and empty, and how to point the floor at it. */
-export interface FloorDatabase {
-  /** Environment for bench/server-process.ts's startFloor (DATABASE_URL). */
-  env: Record<string, string>;
-  /** Seeds and checks it as the server's own. */
+/**
+ * A server the benchmark runs beside this one, on a database of its own: the bare-Node floor (every target), and
+ * PostGraphile (PostgreSQL). Each gets the same rounds, checks and load as the server, right after the server's.
+ */
+export interface PeerServer {
+  /** Which goals it sets: SQLite's are stated against the floor, PostgreSQL's against PostGraphile. */
+  kind: "floor" | "postgraphile";
+  /** As the report names its row. */
+  label: string;
+  protocol: DeleteProtocol;
+  /** Starts it on a fresh, migrated database of its own, stopped and closed through `cleanup`. */
+  start(cleanup: Cleanup): Promise<StartedPeer>;
+}
+
+export interface StartedPeer {
+  server: ServerProcess;
+  /** Its database, seeded and checked as the server's own. */
   database: BenchDatabase;
 }
 
@@ -71,9 +85,8 @@ export interface Target {
   openServerDatabase(): Promise<BenchDatabase>;
   /** Raw-driver databases, one per configuration worth comparing (the faster one is the limit). */
   openRawDatabases(): Promise<RawDatabase[]>;
-  /** The bare-Node floor server for this database (a script under bench/floor/), and how the report names it. */
-  floor: { script: string; label: string };
-  createFloorDatabase(): Promise<FloorDatabase>;
+  /** The bare-Node floor first, then any other server this database's goals name. */
+  peers: readonly PeerServer[];
 }
 
 /**

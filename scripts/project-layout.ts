@@ -29,7 +29,8 @@ const SUMMARISED: Record<string, string> = {
     "an Apollo Client script: select many, delete (undoable), undo, keep the cache right, follow thingsChanged over SSE",
   "examples/web/":
     "a React + Apollo page (Vite): inbox with selection, undoable delete, select all matching, trash, live over SSE",
-  "bench/": "`npm run bench`: the real server over HTTP against the raw driver, in the same run",
+  "bench/":
+    "`npm run bench`: the real server over HTTP against a bare-Node floor, PostGraphile and the raw driver, in one run",
   "docs/": "api, security, configuration, operations, migrations, development and benchmark pages",
   ".ci/run": "what CI runs on a clean clone",
 };
