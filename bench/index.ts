@@ -11,7 +11,7 @@ import { measurePeakMemory } from "./memory.ts";
 import { parsePlan, type Plan } from "./plan.ts";
 import { progress } from "./progress.ts";
 import { formatReport, machineInfo, writeResults, type SkippedTarget, type TargetResults } from "./report.ts";
-import { startServer } from "./server-process.ts";
+import { nodeVersion, startServer } from "./server-process.ts";
 import { measureStartTime } from "./start-time.ts";
 import { TARGETS, type PeerServer, type TargetFactory } from "./target.ts";
 import { measureThroughput, type ThroughputResult } from "./throughput.ts";
@@ -21,7 +21,7 @@ import { VerificationError } from "./verify.ts";
 /** A server on a fresh database of `factory`'s kind, with a client and a direct connection for seeding and checks. */
 async function openServer(factory: TargetFactory, cleanup: Cleanup, env: Record<string, string> = {}) {
   const target = await factory(cleanup.tempDir("things-bench-"), cleanup);
-  const server = await startServer({ env: { ...target.serverEnv, ...env } });
+  const server = await startServer({ node: target.node, env: { ...target.serverEnv, ...env } });
   cleanup.defer(() => server.stop());
   const client = new GraphQLClient(server.url);
   cleanup.defer(() => client.close());
@@ -102,6 +102,7 @@ async function benchTarget(
   return {
     target: target.name,
     provider: target.provider,
+    node: nodeVersion(target.node),
     peers: target.peers.map(({ kind, label }) => ({ kind, label })),
     latency,
     throughput,

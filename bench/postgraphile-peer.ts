@@ -74,19 +74,16 @@ function nodeForPostGraphile(): string {
   );
 }
 
-/** The Node version `node` reports, for the report's label. */
-function versionOf(node: string): string {
-  if (node === process.execPath) return process.version;
-  return spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
-}
-
 /** A database of its own with the server's schema: its URL, and a connection that seeds and checks it. */
 export interface MigratedDatabase {
   url: string;
   database: BenchDatabase;
 }
 
-/** Installed and located once per run; the target is created for every server the benchmark starts. */
+/**
+ * Installed and located once per run (the target is created for every server the benchmark starts). Every server
+ * of the PostgreSQL target runs on this Node, so PostGraphile and this server are compared on the same one.
+ */
 let cached: { node: string; label: string } | undefined;
 
 function installedPostGraphile(): { node: string; label: string } {
@@ -95,11 +92,14 @@ function installedPostGraphile(): { node: string; label: string } {
   const node = nodeForPostGraphile();
   const manifest = readFileSync(join(DIR, "node_modules", "postgraphile", "package.json"), "utf8");
   const { version } = JSON.parse(manifest) as { version: string };
-  const label = `PostGraphile ${version} (Node ${versionOf(node)}), plpgsql function returning the count`;
+  const label = `PostGraphile ${version}, plpgsql function returning the count`;
   return (cached = { node, label });
 }
 
 /** `createDatabase` makes a fresh database with the committed migrations and then runs `sql` on it. */
+/** The Node binary PostGraphile runs on: this one if it can, else the pinned one (installing it first). */
+export const postgraphileNode = () => installedPostGraphile().node;
+
 export function postgraphilePeer(
   createDatabase: (cleanup: Cleanup, sql: string) => Promise<MigratedDatabase>,
 ): PeerServer {

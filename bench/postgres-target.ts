@@ -9,7 +9,7 @@ import { withDatabaseName, withPostgresClient } from "../src/db/postgres-admin.t
 import type { Cleanup } from "./cleanup.ts";
 import { floorPeer } from "./floor/peer.ts";
 import { migrationScripts } from "./migrations.ts";
-import { postgraphilePeer, type MigratedDatabase } from "./postgraphile-peer.ts";
+import { postgraphileNode, postgraphilePeer, type MigratedDatabase } from "./postgraphile-peer.ts";
 import type { BenchDatabase, RawDatabase, RawMethod, TargetFactory, TrashedCount } from "./target.ts";
 import { TargetUnavailableError } from "./unavailable.ts";
 
@@ -187,15 +187,17 @@ async function openRaw(url: string): Promise<RawDatabase> {
 export const postgresTarget: TargetFactory = async (_dir, cleanup) => {
   const version = await serverVersion();
   const serverUrl = await createDatabase(cleanup);
+  const node = postgraphileNode();
   return {
     name: `PostgreSQL ${version} (pg)`,
     provider: "postgresql",
+    node,
     // The server migrates its (empty) database at start.
     serverEnv: { DATABASE_URL: serverUrl },
     openServerDatabase: () => PostgresDatabase.open(serverUrl),
     openRawDatabases: async () => [await openRaw(await createDatabase(cleanup))],
     peers: [
-      floorPeer("bare Node floor (node:http + pg Pool, autocommit)", FLOOR_SCRIPT, async () => {
+      floorPeer("bare Node floor (node:http + pg Pool, autocommit)", node, FLOOR_SCRIPT, async () => {
         const { url, database } = await createMigratedDatabase(cleanup);
         return { env: { DATABASE_URL: url }, database };
       }),

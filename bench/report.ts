@@ -49,6 +49,8 @@ export interface TargetResults {
   target: string;
   /** SQLite's goals are stated against the floor and include throughput and footprint; PostgreSQL's against PostGraphile. */
   provider: Target["provider"];
+  /** The Node version every server of this target ran on, e.g. "v24.22.3". */
+  node: string;
   /** The servers measured beside this one, in the order of every `peers` list below: the floor first. */
   peers: Pick<PeerServer, "kind" | "label">[];
   latency: LatencyResults;
@@ -420,7 +422,7 @@ function diskTable(results: readonly DiskResult[]): string {
 export function formatReport({ startedAt, plan, machine, targets, skipped, disk }: BenchResults): string {
   const sections = targets.map((t) =>
     [
-      `### ${t.target}`,
+      `### ${t.target}, every server on Node ${t.node}`,
       "",
       `Delete K random ids of N = ${plan.rows} in one request, median ms of ${plan.runs} runs, each verified in the ` +
         `database; throughput: ${plan.throughput.idsPerRequest} ids per request for ${plan.throughput.seconds} s. ` +

@@ -2,7 +2,7 @@
 // first if the bundle is stale), with its memory readable from /proc; and its peers, the bare-Node floor servers
 // (bench/floor/) and PostGraphile (bench/postgraphile/), the same way, so all are started, timed, measured and
 // stopped alike.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { get } from "node:http";
 import { createServer } from "node:net";
@@ -41,6 +41,8 @@ export interface ServerOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof` for profiling. */
   nodeArgs?: readonly string[];
+  /** The Node binary; this process's by default. */
+  node?: string;
 }
 
 export interface ServerProcess {
@@ -171,10 +173,17 @@ async function spawnProcess({
   return { url: `${origin}${requestPath}`, pid, startMs, memory: () => readMemory(pid), stop: () => stopChild(child) };
 }
 
+/** What `node --version` prints for this Node binary, e.g. "v24.22.3". */
+export function nodeVersion(node: string): string {
+  if (node === process.execPath) return process.version;
+  return spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
+
 /** The compiled server, ready when its /ready answers 200 (database reachable, migrated, writable). */
-export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promise<ServerProcess> {
+export async function startServer({ env, nodeArgs = [], node }: ServerOptions): Promise<ServerProcess> {
   await build();
   return spawnProcess({
+    node,
     args: [...nodeArgs, DIST_SERVER],
     env: {
       LOG_LEVEL: "warn",
@@ -192,8 +201,9 @@ export async function startServer({ env, nodeArgs = [] }: ServerOptions): Promis
  * A bare-Node floor server (bench/floor/), through tsx as the benchmark itself runs: its loader works once, at
  * import, so the requests it serves run plain JavaScript.
  */
-export function startFloor(script: string, env: Record<string, string>): Promise<ServerProcess> {
-  return spawnProcess({ args: ["--import", "tsx", script], env, readyPath: FLOOR_READY_PATH, requestPath: "/" });
+export function startFloor(node: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
+  const args = ["--import", "tsx", script];
+  return spawnProcess({ node, args, env, readyPath: FLOOR_READY_PATH, requestPath: "/" });
 }
 
 /** Another server program (bench/postgraphile/server.mjs), on `node`, ready when its /ready answers 200. */

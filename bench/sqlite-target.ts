@@ -175,6 +175,7 @@ export const sqliteTarget: TargetFactory = (dir) => {
   return {
     name: `SQLite ${sqliteVersion()} (better-sqlite3)`,
     provider: "sqlite",
+    node: process.execPath,
     serverEnv: { DATABASE_URL: `file:${serverFile}` },
     // The server created and migrated the file at start.
     openServerDatabase: async () => new SqliteFile(serverFile),
@@ -183,7 +184,7 @@ export const sqliteTarget: TargetFactory = (dir) => {
       openRaw(join(dir, "raw-rollback.db"), ROLLBACK_SETTINGS),
     ],
     peers: [
-      floorPeer("bare Node floor (node:http + better-sqlite3 WAL)", FLOOR_SCRIPT, async () => {
+      floorPeer("bare Node floor (node:http + better-sqlite3 WAL)", process.execPath, FLOOR_SCRIPT, async () => {
         const file = join(dir, "floor.db");
         // WAL is a property of the file; the floor sets the other pragmas on its own connection.
         createMigrated(file, SERVER_SETTINGS).close();

@@ -18,7 +18,7 @@ export interface StartTimeResult {
 export async function measureStartTime(factory: TargetFactory, plan: Plan, cleanup: Cleanup): Promise<StartTimeResult> {
   const target = await factory(cleanup.tempDir("things-bench-start-"), cleanup);
   const start = async () => {
-    const server = await startServer({ env: target.serverEnv });
+    const server = await startServer({ node: target.node, env: target.serverEnv });
     cleanup.defer(() => server.stop());
     await server.stop();
     return server.startMs;

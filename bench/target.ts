@@ -79,6 +79,11 @@ export interface Target {
    * PostGraphile), and the throughput and footprint goals are stated for SQLite only.
    */
   provider: "sqlite" | "postgresql";
+  /**
+   * The Node binary every server of this target runs on, the server and its peers alike, so they are compared on
+   * the same Node: this process's own for SQLite (better-sqlite3 is built for it), PostGraphile's for PostgreSQL.
+   */
+  node: string;
   /** Environment that points a server at this target's (fresh) database. */
   serverEnv: Record<string, string>;
   /** The server's database, opened after the server has started and migrated it. */

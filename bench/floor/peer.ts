@@ -12,7 +12,13 @@ export interface FloorDatabase {
   database: BenchDatabase;
 }
 
-export function floorPeer(label: string, script: string, createDatabase: () => Promise<FloorDatabase>): PeerServer {
+/** The floor in `script`, run by `node` (the target's). */
+export function floorPeer(
+  label: string,
+  node: string,
+  script: string,
+  createDatabase: () => Promise<FloorDatabase>,
+): PeerServer {
   return {
     kind: "floor",
     label,
@@ -20,7 +26,7 @@ export function floorPeer(label: string, script: string, createDatabase: () => P
     async start(cleanup: Cleanup) {
       const { env, database } = await createDatabase();
       cleanup.defer(() => database.close());
-      const server = await startFloor(script, env);
+      const server = await startFloor(node, script, env);
       cleanup.defer(() => server.stop());
       return { server, database };
     },
