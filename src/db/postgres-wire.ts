@@ -16,6 +16,13 @@ const MAX_NAMED_TEXT_LENGTH = 4000;
 /** The statements Prisma's pg adapter opens a transaction with (its startTransaction), each on its own round trip. */
 const TRANSACTION_OPENING = /^(BEGIN|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
 
+/**
+ * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts puts it first in the
+ * count-only delete's batch): one row of parameters, no RETURNING, into a table no trigger is defined on (the
+ * migrations define none), so its answer is known before it runs: it inserts one row, or it fails.
+ */
+const AUDIT_ROW_INSERT = /^INSERT INTO "public"\."DeleteAudit" \("[^)]*"\) VALUES \(\$1(,\$\d+)*\)$/;
+
 interface QueryConfig {
   text: string;
   name?: string;
@@ -26,7 +33,12 @@ interface QueryConfig {
 /** pg's protocol writer and its per-connection record of parsed statements (not in pg's typings). */
 interface WireConnection {
   parsedStatements: Record<string, string>;
-  bind(config: { portal: string; statement: string; values: unknown[] }): void;
+  bind(config: {
+    portal: string;
+    statement: string;
+    values: readonly unknown[];
+    valueMapper: (value: unknown) => unknown;
+  }): void;
   execute(config: { portal: string }): void;
 }
 
@@ -38,19 +50,33 @@ interface QueryInternals {
 
 const QueryBase = pg.Query as unknown as new (config: QueryConfig) => pg.Query & QueryInternals;
 
+/** How pg turns a parameter into its text form when it binds (pg's own utils, not in its typings). */
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
+
 /**
- * A statement preceded, in the same message batch and before the same Sync, by statements already prepared on the
- * connection (the transaction's BEGIN). PostgreSQL skips everything after a failed message up to the Sync, so if
- * the BEGIN fails the statement does not run at all, outside a transaction or otherwise; the caller gets the error.
+ * A statement held back and already answered: a transaction's opening statements (no parameters, name `tx:…`),
+ * and an audit row that is a transaction's first statement. It is sent, named, with the next statement.
+ */
+interface HeldStatement {
+  name: string;
+  text: string;
+  values: readonly unknown[];
+}
+
+/**
+ * A statement preceded, in the same message batch and before the same Sync, by held statements already prepared on
+ * the connection (the transaction's BEGIN, maybe the audit row). PostgreSQL skips everything after a failed message
+ * up to the Sync, so if one of them fails the statement does not run at all, outside a transaction or otherwise;
+ * the caller gets the error.
  */
 class OpenedQuery extends QueryBase {
-  #openingNames: readonly string[];
+  #held: readonly HeldStatement[];
   #completionsToSkip: number;
 
-  constructor(config: QueryConfig, openingNames: readonly string[]) {
+  constructor(config: QueryConfig, held: readonly HeldStatement[]) {
     super(config);
-    this.#openingNames = openingNames;
-    this.#completionsToSkip = openingNames.length;
+    this.#held = held;
+    this.#completionsToSkip = held.length;
   }
 
   requiresPreparation(): boolean {
@@ -58,14 +84,14 @@ class OpenedQuery extends QueryBase {
   }
 
   override prepare(connection: WireConnection): void {
-    for (const statement of this.#openingNames) {
-      connection.bind({ portal: "", statement, values: [] });
+    for (const { name, values } of this.#held) {
+      connection.bind({ portal: "", statement: name, values, valueMapper: prepareValue });
       connection.execute({ portal: "" });
     }
     super.prepare(connection);
   }
 
-  /** The opening statements' completions come first; the result is the statement's alone. */
+  /** The held statements' completions come first; the result is the statement's alone. */
   override handleCommandComplete(message: unknown, connection: WireConnection): void {
     if (this.#completionsToSkip > 0) this.#completionsToSkip--;
     else super.handleCommandComplete(message, connection);
@@ -113,10 +139,12 @@ function withArrayInList(config: QueryConfig): QueryConfig {
   return { ...config, text: `${before} = ANY($1::int8[])${after}`, values: [`{${values.join(",")}}`] };
 }
 
-/** What a deferred opening statement reports: pg's result of a command without rows. */
-function commandResult(text: string): pg.QueryResult {
-  return { command: text.split(" ")[0] ?? text, rowCount: null, oid: 0, fields: [], rows: [] };
+/** What a held statement reports: pg's result of a command without rows (an INSERT: of one row). */
+function commandResult(text: string, rowCount: number | null = null): pg.QueryResult {
+  return { command: text.split(" ")[0] ?? text, rowCount, oid: 0, fields: [], rows: [] };
 }
+
+const opening = (text: string): HeldStatement => ({ name: openingName(text), text, values: [] });
 
 /**
  * Shapes the statements of one pooled connection (call it on the pool's `connect` event). Only the promise form
@@ -126,30 +154,41 @@ function commandResult(text: string): pg.QueryResult {
 export function shapeStatements(client: pg.PoolClient, names: StatementNames): void {
   const connection = (client as unknown as { connection: WireConnection }).connection;
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  /** Opening statements held back until the transaction's first statement. */
-  let opening: string[] = [];
+  /** Statements held back until the transaction's next one: its opening, and maybe the audit row after it. */
+  let held: HeldStatement[] = [];
 
   const shaped = (config: QueryConfig): QueryConfig => {
     const rewritten = withArrayInList(config);
     return { ...rewritten, name: names.nameFor(rewritten.text) };
   };
 
-  const run = async (config: QueryConfig): Promise<pg.QueryResult> => {
-    const held = opening;
-    opening = [];
-    const prepared = held.every((text) => connection.parsedStatements[openingName(text)] !== undefined);
-    // Until all of them are prepared on this connection, the opening statements run one by one, which prepares them.
-    if (!prepared) for (const text of held) await (original({ name: openingName(text), text }) as Promise<unknown>);
+  const send = async (config: QueryConfig, batch: readonly HeldStatement[]): Promise<pg.QueryResult> => {
+    const prepared = batch.every(({ name }) => connection.parsedStatements[name] !== undefined);
+    // Until all of them are prepared on this connection, the held statements run one by one, which prepares them.
+    if (!prepared) for (const { name, text, values } of batch) await original({ name, text, values });
     const query = shaped(config);
-    if (!prepared || held.length === 0) return original(query) as Promise<pg.QueryResult>;
+    if (!prepared || batch.length === 0) return original(query) as Promise<pg.QueryResult>;
     return new Promise((resolve, reject) => {
-      const opened = new OpenedQuery(query, held.map(openingName));
+      const opened = new OpenedQuery(query, batch);
       (opened as unknown as { callback: (error: Error | null, result: pg.QueryResult) => void }).callback = (
         error,
         result,
       ) => (error ? reject(error) : resolve(result));
       original(opened);
     });
+  };
+
+  const run = async (config: QueryConfig): Promise<pg.QueryResult> => {
+    const batch = held;
+    held = [];
+    try {
+      return await send(config, batch);
+    } catch (error) {
+      // A held audit row that failed with the COMMIT left the transaction open and aborted; a failed statement
+      // inside it is the caller's to roll back (Prisma does), a failed COMMIT is not.
+      if (config.text === "COMMIT" && batch.length > 0) await (original({ text: "ROLLBACK" }) as Promise<unknown>);
+      throw error;
+    }
   };
 
   const query = (...args: unknown[]): unknown => {
@@ -164,16 +203,24 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
     const parameterless = (statement.values?.length ?? 0) === 0;
     if (parameterless) {
       // A BEGIN starts afresh: what a transaction that never ran a statement left held back was never sent.
-      if (statement.text === "BEGIN") opening = [];
-      if (TRANSACTION_OPENING.test(statement.text) && (opening.length > 0 || statement.text === "BEGIN")) {
-        opening.push(statement.text);
+      if (statement.text === "BEGIN") held = [];
+      const opened = held.length > 0;
+      if (TRANSACTION_OPENING.test(statement.text) && (opened || statement.text === "BEGIN")) {
+        held.push(opening(statement.text));
         return Promise.resolve(commandResult(statement.text));
       }
-      // A transaction that ran nothing: there is nothing to commit or roll back.
-      if (opening.length > 0 && (statement.text === "COMMIT" || statement.text === "ROLLBACK")) {
-        opening = [];
+      // A transaction that sent nothing: there is nothing to roll back, nor to commit unless it holds a row.
+      const holdsRow = held.some(({ name }) => !name.startsWith("tx:"));
+      if (opened && (statement.text === "ROLLBACK" || (statement.text === "COMMIT" && !holdsRow))) {
+        held = [];
         return Promise.resolve(commandResult(statement.text));
       }
+    }
+    // The audit row as the first statement: answered now, sent with the next one (the DELETE), one round trip less.
+    const name = held.length > 0 && AUDIT_ROW_INSERT.test(statement.text) ? names.nameFor(statement.text) : undefined;
+    if (name !== undefined) {
+      held.push({ name, text: statement.text, values: statement.values ?? [] });
+      return Promise.resolve(commandResult(statement.text, 1));
     }
     return run(statement);
   };
