@@ -12,6 +12,8 @@ import { postgraphile } from "postgraphile";
 
 /** The server's default DATABASE_POOL_SIZE, so both hold as many connections at c=16. */
 const POOL_SIZE = 10;
+/** src/config.ts's MAX_BODY_BYTES default. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Answers 200 once the schema is built and the server listens, as the other targets' /ready. */
 const READY_PATH = "/ready";
 
@@ -20,8 +22,9 @@ const pgl = postgraphile({
   pgServices: [
     makePgService({ connectionString: process.env.DATABASE_URL, schemas: ["public"], poolConfig: { max: POOL_SIZE } }),
   ],
-  // As deployed: no GraphiQL, no schema watching, no EXPLAIN in the answers.
-  grafserv: { graphiql: false, watch: false },
+  // As deployed: no GraphiQL, no schema watching, no EXPLAIN in the answers. The body limit (100 kB by default)
+  // raised to the server's MAX_BODY_BYTES default, so the same 100,000-id deletes reach both.
+  grafserv: { graphiql: false, watch: false, maxRequestLength: MAX_BODY_BYTES },
   grafast: { explain: false },
 });
 await pgl.getSchema();
