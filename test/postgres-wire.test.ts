@@ -58,6 +58,16 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     }
   }
 
+  /** Makes the database refuse every audit row (a trigger raising "audit refused"); returns the undo. */
+  async function refuseAuditRows(raw: RawDatabase): Promise<() => Promise<void>> {
+    await raw.exec(`CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
+    await raw.exec(
+      `CREATE TRIGGER refuse_audit BEFORE INSERT ON "DeleteAudit" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
+    );
+    return () => raw.exec(`DROP TRIGGER refuse_audit ON "DeleteAudit"`);
+  }
+
   async function counted<T>(work: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
     const before = roundTrips;
     const result = await work();
@@ -112,45 +122,31 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     });
   });
 
-  test("a delete whose DELETE fails with the BEGIN leaves every row and no audit row, and the connection usable", async ({
-    expect,
-  }) => {
-    await withRaw(async (raw) => {
-      const ids = await raw.seedNumbered(3);
-      const auditRows = (await raw.audit()).length;
-      const allow = await raw.refuseDeleteOf({ id: ids[1]! });
-      await expect(deletes.byIds(ids, PERMANENT)).rejects.toThrow();
-      expect(await raw.things()).toHaveLength(3);
-      expect(await raw.audit()).toHaveLength(auditRows);
-      await allow();
-      expect((await deletes.byIds(ids, PERMANENT)).deletedCount).toBe(3);
-    });
-  });
-
-  test("a delete whose audit row fails, sent with the DELETE, deletes nothing and leaves the connection usable", async ({
-    expect,
-  }) => {
-    await withRaw(async (raw) => {
-      const ids = await raw.seedNumbered(3);
-      const auditRows = (await raw.audit()).length;
-      await raw.exec(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
-      await raw.exec(
-        `CREATE TRIGGER refuse_audit BEFORE INSERT ON "DeleteAudit" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
-      );
-      // Twice: the first time the audit row is prepared alone, the second it travels with the DELETE.
-      for (let attempt = 0; attempt < 2; attempt++) {
-        await expect(deletes.byIds(ids, PERMANENT)).rejects.toThrow(/audit refused/);
-        expect(await raw.things()).toHaveLength(3);
-        expect(await raw.audit()).toHaveLength(auditRows);
-      }
-      await raw.exec(`DROP TRIGGER refuse_audit ON "DeleteAudit"`);
-      const { result, roundTrips } = await counted(() => deletes.byIds(ids, PERMANENT));
-      expect(result.deletedCount).toBe(3);
-      expect(roundTrips).toBe(2);
-      expect(await raw.audit()).toHaveLength(auditRows + 1);
-    });
-  });
+  const refusals: [string, (raw: RawDatabase, ids: number[]) => Promise<() => Promise<void>>][] = [
+    ["DELETE, sent with the BEGIN and the audit row,", (raw, ids) => raw.refuseDeleteOf({ id: ids[1]! })],
+    ["audit row, sent with the BEGIN and the DELETE,", (raw) => refuseAuditRows(raw)],
+  ];
+  test.for(refusals)(
+    "a delete whose %s fails leaves every row and no audit row, and the connection usable",
+    async ([, refuse], { expect }) => {
+      await withRaw(async (raw) => {
+        const ids = await raw.seedNumbered(3);
+        const auditRows = (await raw.audit()).length;
+        const allow = await refuse(raw, ids);
+        // Twice: the first attempt may prepare its statements one by one, the second sends them together.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          await expect(deletes.byIds(ids, PERMANENT)).rejects.toThrow();
+          expect(await raw.things()).toHaveLength(3);
+          expect(await raw.audit()).toHaveLength(auditRows);
+        }
+        await allow();
+        const { result, roundTrips } = await counted(() => deletes.byIds(ids, PERMANENT));
+        expect(result.deletedCount).toBe(3);
+        expect(roundTrips).toBe(2);
+        expect(await raw.audit()).toHaveLength(auditRows + 1);
+      });
+    },
+  );
 
   test("an audit row that is a transaction's last statement goes with its COMMIT, and rolls back if it fails", async ({
     expect,
@@ -168,13 +164,9 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       const { roundTrips } = await counted(auditOnly);
       expect(roundTrips).toBe(1);
       expect(await raw.audit()).toHaveLength(before + 2);
-      await raw.exec(`CREATE FUNCTION refuse_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
-      await raw.exec(
-        `CREATE TRIGGER refuse_audit_row BEFORE INSERT ON "DeleteAudit" FOR EACH ROW EXECUTE FUNCTION refuse_audit_row()`,
-      );
+      const allow = await refuseAuditRows(raw);
       await expect(auditOnly()).rejects.toThrow(/audit refused/);
-      await raw.exec(`DROP TRIGGER refuse_audit_row ON "DeleteAudit"`);
+      await allow();
       // The failed COMMIT's transaction was rolled back on the pool's one connection, which takes the next as usual.
       await auditOnly();
       expect(await raw.audit()).toHaveLength(before + 3);
