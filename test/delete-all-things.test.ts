@@ -19,20 +19,28 @@ describe("deleteAllThings", () => {
     const result = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 3 });
     expect(result.data?.deleteAllThings.deletedCount).toBe(3);
     expect(await server.things()).toEqual([]);
-    // No COUNT(*) first: the DELETE reports how many rows it removed, and a wrong count rolls it back.
+    // No COUNT(*) first: the DELETE reports how many rows it removed, and a wrong count rolls it back (the audit row
+    // first, so that on PostgreSQL it travels with the BEGIN and the DELETE).
     expect(server.sql.map((statement) => statement.sql)).toEqual([
       "BEGIN",
-      'DELETE FROM "Thing"',
       AUDIT_INSERT,
+      'DELETE FROM "Thing"',
       "COMMIT",
     ]);
   });
 
   it("rolls the DELETE back and answers COUNT_MISMATCH when only the count is asked and it is wrong", async () => {
+    const auditRows = (await server.audit()).length;
     const result = await server.execute(DeleteAllThingsCountDocument, { expectedCount: 4 });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "COUNT_MISMATCH", actualCount: 3, expectedCount: 4 });
-    expect(server.sql.map((statement) => statement.sql)).toEqual(["BEGIN", 'DELETE FROM "Thing"', "ROLLBACK"]);
+    expect(server.sql.map((statement) => statement.sql)).toEqual([
+      "BEGIN",
+      AUDIT_INSERT,
+      'DELETE FROM "Thing"',
+      "ROLLBACK",
+    ]);
     expect(await server.things()).toHaveLength(3);
+    expect(await server.audit()).toHaveLength(auditRows);
   });
 
   it("reports the deleted ids when they are asked", async () => {

@@ -1,7 +1,7 @@
-// The check-then-delete transactions (deleteThingsWhere, deleteAllThings) are serializable. PostgreSQL aborts one
-// of two conflicting ones (40001, which Prisma 7.10 reports as P2010 or as a failed COMMIT); SQLite answers a second
-// connection's write with SQLITE_BUSY. Both must be retried, never surface as an error or a partial delete: this
-// test only passes when they are, on real databases.
+// The check-then-delete transactions (deleteThingsWhere, and deleteAllThings when it reads the ids first) are
+// serializable. PostgreSQL aborts one of two conflicting ones (40001, which Prisma 7.10 reports as P2010 or as a
+// failed COMMIT); SQLite answers a second connection's write with SQLITE_BUSY. Both must be retried, never surface
+// as an error or a partial delete: this test only passes when they are, on real databases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteThingsWhereDocument } from "./gql/graphql.ts";
 import { startTestServerPair, type TestServer } from "./support/server.ts";
