@@ -98,9 +98,14 @@ class OpenedQuery extends QueryBase {
   }
 }
 
+/** Names of the opening statements: apart from StatementNames' `s<n>`, so a held statement tells its kind. */
+const OPENING_PREFIX = "tx:";
+
 function openingName(text: string): string {
-  return `tx:${text}`;
+  return `${OPENING_PREFIX}${text}`;
 }
+
+const isOpening = ({ name }: HeldStatement) => name.startsWith(OPENING_PREFIX);
 
 /**
  * Gives statement texts names, first come first named, up to MAX_NAMED_STATEMENTS. One per pool: a name must mean
@@ -210,7 +215,7 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
         return Promise.resolve(commandResult(statement.text));
       }
       // A transaction that sent nothing: there is nothing to roll back, nor to commit unless it holds a row.
-      const holdsRow = held.some(({ name }) => !name.startsWith("tx:"));
+      const holdsRow = !held.every(isOpening);
       if (opened && (statement.text === "ROLLBACK" || (statement.text === "COMMIT" && !holdsRow))) {
         held = [];
         return Promise.resolve(commandResult(statement.text));
