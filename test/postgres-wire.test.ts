@@ -1,5 +1,5 @@
-// How statements travel to PostgreSQL (src/db/postgres-wire.ts): the BEGIN with the transaction's first statement,
-// integer IN lists as one array, named statements bounded. Counted by the protocol messages that end a round trip
+// How statements travel to PostgreSQL (src/db/postgres-wire.ts): the BEGIN and audit rows with the next statement,
+// the count-only delete as one implicit transaction, integer IN lists as one array, named statements bounded. Counted by the protocol messages that end a round trip
 // (Sync and simple Query) on the pool's one connection, and checked on the database's rows.
 import { afterAll, beforeAll, describe, test } from "vitest";
 import type pg from "pg";
@@ -68,13 +68,22 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     return () => raw.exec(`DROP TRIGGER refuse_audit ON "DeleteAudit"`);
   }
 
+  /** An audit row as the deletes write it, for transactions written out by hand. */
+  const auditRow = () => ({
+    at: new Date(),
+    subject: "wire-test",
+    operation: "deleteThings",
+    idCount: 1,
+    dryRun: false,
+  });
+
   async function counted<T>(work: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
     const before = roundTrips;
     const result = await work();
     return { result, roundTrips: roundTrips - before };
   }
 
-  test("a count-only delete is two round trips (BEGIN, the audit row and the DELETE together, COMMIT), exact for every K", async ({
+  test("a count-only delete is one round trip (the audit row and the DELETE, committed at their Sync), exact for every K", async ({
     expect,
   }) => {
     await withRaw(async (raw) => {
@@ -84,7 +93,7 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
         const { result, roundTrips } = await counted(() => deletes.byIds([...ids, -1], PERMANENT));
         expect(result.deletedCount).toBe(k);
         // The very first transaction on the connection prepares its BEGIN and the audit row in round trips of their own.
-        if (k > 1) expect(roundTrips).toBe(2);
+        if (k > 1) expect(roundTrips).toBe(1);
         expect(await raw.things()).toEqual([]);
       }
       const audit = await raw.audit();
@@ -116,7 +125,7 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
         expect(await raw.things()).toHaveLength(5);
         expect(await raw.audit()).toHaveLength(auditRows);
       }
-      // BEGIN, the audit row and the DELETE in one round trip, then COMMIT.
+      // BEGIN and the DELETE in one round trip, then the audit row with the COMMIT: after the check, never before.
       const { result, roundTrips } = await counted(() => deletes.all(5, PERMANENT));
       expect(result.deletedCount).toBe(5);
       expect(roundTrips).toBe(2);
@@ -124,9 +133,26 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     });
   });
 
+  test("a delete-all whose audit row, sent with the COMMIT, fails deletes nothing, and the connection takes the next", async ({
+    expect,
+  }) => {
+    await withRaw(async (raw) => {
+      await raw.seedNumbered(3);
+      const auditRows = (await raw.audit()).length;
+      const allow = await refuseAuditRows(raw);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(deletes.all(3, PERMANENT)).rejects.toThrow();
+        expect(await raw.things()).toHaveLength(3);
+      }
+      await allow();
+      expect((await deletes.all(3, PERMANENT)).deletedCount).toBe(3);
+      expect(await raw.audit()).toHaveLength(auditRows + 1);
+    });
+  });
+
   const refusals: [string, (raw: RawDatabase, ids: number[]) => Promise<() => Promise<void>>][] = [
-    ["DELETE, sent with the BEGIN and the audit row,", (raw, ids) => raw.refuseDeleteOf({ id: ids[1]! })],
-    ["audit row, sent with the BEGIN and the DELETE,", (raw) => refuseAuditRows(raw)],
+    ["DELETE, sent with the audit row,", (raw, ids) => raw.refuseDeleteOf({ id: ids[1]! })],
+    ["audit row, sent with the DELETE,", (raw) => refuseAuditRows(raw)],
   ];
   test.for(refusals)(
     "a delete whose %s fails leaves every row and no audit row, and the connection usable",
@@ -144,7 +170,7 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
         await allow();
         const { result, roundTrips } = await counted(() => deletes.byIds(ids, PERMANENT));
         expect(result.deletedCount).toBe(3);
-        expect(roundTrips).toBe(2);
+        expect(roundTrips).toBe(1);
         expect(await raw.audit()).toHaveLength(auditRows + 1);
       });
     },
@@ -156,9 +182,7 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
     // An interactive transaction of nothing but the audit row: BEGIN, the row, then COMMIT.
     const auditOnly = () =>
       prisma.$transaction(async (tx) => {
-        await tx.deleteAudit.createMany({
-          data: [{ at: new Date(), subject: "wire-test", operation: "deleteThings", idCount: 0, dryRun: false }],
-        });
+        await tx.deleteAudit.createMany({ data: [{ ...auditRow(), idCount: 0 }] });
       });
     await withRaw(async (raw) => {
       const before = (await raw.audit()).length;
@@ -172,6 +196,50 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       // The failed COMMIT's transaction was rolled back on the pool's one connection, which takes the next as usual.
       await auditOnly();
       expect(await raw.audit()).toHaveLength(before + 3);
+    });
+  });
+
+  test("an audit row held after a transaction's DELETE is dropped with it when the transaction rolls back", async ({
+    expect,
+  }) => {
+    await withRaw(async (raw) => {
+      const [id] = await raw.seedNumbered(1);
+      const auditRows = (await raw.audit()).length;
+      const rolledBack = prisma.$transaction(async (tx) => {
+        await tx.thing.deleteMany({ where: { id } });
+        await tx.deleteAudit.createMany({ data: [auditRow()] });
+        throw new Error("changed my mind");
+      });
+      await expect(rolledBack).rejects.toThrow(/changed my mind/);
+      // The ROLLBACK reached the pool's one connection: no transaction with a write is left open on it.
+      expect(await prisma.$queryRaw`SELECT txid_current_if_assigned() AS txid`).toEqual([{ txid: null }]);
+      expect(await raw.things()).toHaveLength(1);
+      expect(await raw.audit()).toHaveLength(auditRows);
+      await raw.clear();
+    });
+  });
+
+  test("a transaction that opens with its audit row is committed with its next statement, and refuses a third", async ({
+    expect,
+  }) => {
+    await withRaw(async (raw) => {
+      const [first, second] = (await raw.seedNumbered(3)) as [number, number, number];
+      // Prepares the audit row's statement on the pool's one connection, as any earlier delete does.
+      await deletes.byIds([-1], PERMANENT);
+      const auditRows = (await raw.audit()).length;
+      const threeStatements = prisma.$transaction(async (tx) => {
+        await tx.deleteAudit.createMany({ data: [auditRow()] });
+        await tx.thing.deleteMany({ where: { id: first } });
+        await tx.thing.deleteMany({ where: { id: second } });
+      });
+      await expect(threeStatements).rejects.toThrow(/opened with its audit row ran a second statement/);
+      // The audit row and the first DELETE were one implicit transaction, committed at its Sync; the third never ran.
+      expect((await raw.things()).map((thing) => thing.id)).not.toContain(first);
+      expect((await raw.things()).map((thing) => thing.id)).toContain(second);
+      expect(await raw.audit()).toHaveLength(auditRows + 1);
+      // The connection takes the next transaction as usual.
+      expect((await deletes.byIds([second], PERMANENT)).deletedCount).toBe(1);
+      await raw.clear();
     });
   });
 

@@ -17,9 +17,9 @@ const MAX_NAMED_TEXT_LENGTH = 4000;
 const TRANSACTION_OPENING = /^(BEGIN|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
 
 /**
- * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts puts it first in the
- * count-only delete's batch): one row of parameters, no RETURNING, into a table no trigger is defined on (the
- * migrations define none), so its answer is known before it runs: it inserts one row, or it fails.
+ * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts): one row of parameters, no
+ * RETURNING, into a table no trigger is defined on (the migrations define none), so its answer is known before it
+ * runs: it inserts one row, or it fails.
  */
 const AUDIT_ROW_INSERT = /^INSERT INTO "public"\."DeleteAudit" \("[^)]*"\) VALUES \(\$1(,\$\d+)*\)$/;
 
@@ -55,7 +55,7 @@ const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknow
 
 /**
  * A statement held back and already answered: a transaction's opening statements (no parameters, name `tx:…`),
- * and an audit row that is a transaction's first statement. It is sent, named, with the next statement.
+ * and an audit row inside a transaction. It is sent, named, with the next statement.
  */
 interface HeldStatement {
   name: string;
@@ -65,7 +65,7 @@ interface HeldStatement {
 
 /**
  * A statement preceded, in the same message batch and before the same Sync, by held statements already prepared on
- * the connection (the transaction's BEGIN, maybe the audit row). PostgreSQL skips everything after a failed message
+ * the connection (the transaction's BEGIN, audit rows). PostgreSQL skips everything after a failed message
  * up to the Sync, so if one of them fails the statement does not run at all, outside a transaction or otherwise;
  * the caller gets the error.
  */
@@ -155,20 +155,34 @@ const opening = (text: string): HeldStatement => ({ name: openingName(text), tex
  * Shapes the statements of one pooled connection (call it on the pool's `connect` event). Only the promise form
  * `client.query(config)` is touched, which is what the adapter uses on a transaction's connection; pg's pool calls
  * its clients with a callback, which passes through after naming and rewriting.
+ *
+ * Inside a transaction, an audit row is held back (answered: one row) and sent with the next statement. A
+ * transaction that opens with its audit row right after a plain BEGIN is a batch of two (src/db/thing-deletes.ts:
+ * the count-only deleteThings, `$transaction([audit row, deleteMany])`): the row and the one statement after it are
+ * sent without the BEGIN, in one message batch ending in one Sync. With no BEGIN, PostgreSQL runs every message up
+ * to the Sync in one implicit transaction and commits it at the Sync, or rolls all of it back if one fails, so the
+ * audit row stays atomic with the DELETE in one round trip instead of two; the COMMIT (or ROLLBACK) Prisma sends
+ * after it is answered here. Any other statement in such a transaction is refused: it would run outside it.
  */
 export function shapeStatements(client: pg.PoolClient, names: StatementNames): void {
   const connection = (client as unknown as { connection: WireConnection }).connection;
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  /** Statements held back until the transaction's next one: its opening, and maybe the audit row after it. */
+  /** Statements held back until the transaction's next one: its opening, and an audit row. */
   let held: HeldStatement[] = [];
+  /** A BEGIN was answered and its COMMIT or ROLLBACK not yet. */
+  let inTransaction = false;
+  /** The transaction was a batch of two, already ended by PostgreSQL at its Sync: only its end may follow. */
+  let endedAtSync = false;
 
   const shaped = (config: QueryConfig): QueryConfig => {
     const rewritten = withArrayInList(config);
     return { ...rewritten, name: names.nameFor(rewritten.text) };
   };
 
+  const isPrepared = ({ name }: HeldStatement) => connection.parsedStatements[name] !== undefined;
+
   const send = async (config: QueryConfig, batch: readonly HeldStatement[]): Promise<pg.QueryResult> => {
-    const prepared = batch.every(({ name }) => connection.parsedStatements[name] !== undefined);
+    const prepared = batch.every(isPrepared);
     // Until all of them are prepared on this connection, the held statements run one by one, which prepares them.
     if (!prepared) for (const { name, text, values } of batch) await original({ name, text, values });
     const query = shaped(config);
@@ -186,6 +200,7 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
   const run = async (config: QueryConfig): Promise<pg.QueryResult> => {
     const batch = held;
     held = [];
+    if (config.text === "COMMIT" || config.text === "ROLLBACK") inTransaction = false;
     try {
       return await send(config, batch);
     } catch (error) {
@@ -194,6 +209,13 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
       if (config.text === "COMMIT" && batch.length > 0) await (original({ text: "ROLLBACK" }) as Promise<unknown>);
       throw error;
     }
+  };
+
+  /** The batch of two: its audit row and this statement, committed together at their Sync. */
+  const runEndingAtSync = async (config: QueryConfig, auditRow: HeldStatement): Promise<pg.QueryResult> => {
+    held = [];
+    endedAtSync = true;
+    return send(config, [auditRow]);
   };
 
   const query = (...args: unknown[]): unknown => {
@@ -205,28 +227,52 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
       return original(...args);
     }
     const statement = config as QueryConfig;
-    const parameterless = (statement.values?.length ?? 0) === 0;
-    if (parameterless) {
-      // A BEGIN starts afresh: what a transaction that never ran a statement left held back was never sent.
-      if (statement.text === "BEGIN") held = [];
-      const opened = held.length > 0;
-      if (TRANSACTION_OPENING.test(statement.text) && (opened || statement.text === "BEGIN")) {
-        held.push(opening(statement.text));
-        return Promise.resolve(commandResult(statement.text));
-      }
-      // A transaction that sent nothing: there is nothing to roll back, nor to commit unless it holds a row.
-      const holdsRow = !held.every(isOpening);
-      if (opened && (statement.text === "ROLLBACK" || (statement.text === "COMMIT" && !holdsRow))) {
-        held = [];
+    const ends = statement.text === "COMMIT" || statement.text === "ROLLBACK";
+    // A BEGIN starts a new transaction, so it may follow too (the pool never hands out a client mid-transaction).
+    if (endedAtSync && statement.text !== "BEGIN") {
+      if (!ends)
+        return Promise.reject(
+          new Error(`A transaction that opened with its audit row ran a second statement: ${statement.text}`),
+        );
+      endedAtSync = false;
+      inTransaction = false;
+      return Promise.resolve(commandResult(statement.text));
+    }
+    // A BEGIN starts afresh: what a transaction that never ran a statement left held back was never sent.
+    if (statement.text === "BEGIN") {
+      held = [];
+      inTransaction = true;
+      endedAtSync = false;
+    }
+    /** The transaction's opening is still held: nothing of it has been sent. */
+    const unsent = held[0] !== undefined && isOpening(held[0]);
+    if (TRANSACTION_OPENING.test(statement.text) && (unsent || statement.text === "BEGIN")) {
+      held.push(opening(statement.text));
+      return Promise.resolve(commandResult(statement.text));
+    }
+    if (statement.text === "ROLLBACK") {
+      // What is held is dropped; what was sent is rolled back, and a transaction that sent nothing has nothing to.
+      held = [];
+      if (unsent) {
+        inTransaction = false;
         return Promise.resolve(commandResult(statement.text));
       }
     }
-    // The audit row as the first statement: answered now, sent with the next one (the DELETE), one round trip less.
-    const name = held.length > 0 && AUDIT_ROW_INSERT.test(statement.text) ? names.nameFor(statement.text) : undefined;
+    // A transaction that sent nothing and holds no row: nothing to commit.
+    if (unsent && statement.text === "COMMIT" && held.every(isOpening)) {
+      held = [];
+      inTransaction = false;
+      return Promise.resolve(commandResult(statement.text));
+    }
+    // An audit row: answered now, sent with the next statement, one round trip less.
+    const name = inTransaction && AUDIT_ROW_INSERT.test(statement.text) ? names.nameFor(statement.text) : undefined;
     if (name !== undefined) {
       held.push({ name, text: statement.text, values: statement.values ?? [] });
       return Promise.resolve(commandResult(statement.text, 1));
     }
+    const [first, auditRow, ...more] = held;
+    const batchOfTwo = first?.text === "BEGIN" && auditRow !== undefined && !isOpening(auditRow) && more.length === 0;
+    if (batchOfTwo && !ends && isPrepared(auditRow)) return runEndingAtSync(statement, auditRow);
     return run(statement);
   };
   client.query = query as typeof client.query;

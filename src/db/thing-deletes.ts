@@ -55,8 +55,8 @@ export class ThingDeletes {
     if (ids.length === 0) return { ...outcome, deletedCount: 0, deletedIds: [], notFoundIds: [] };
     const auditRow: AuditRow = { subject, operation: "deleteThings", idCount: ids.length, dryRun };
     if (!dryRun && !wantIds && !trash && ids.length <= this.dialect.deleteManyMaxIds) {
-      // The audit row first: on PostgreSQL it then travels with the BEGIN and the DELETE (src/db/postgres-wire.ts),
-      // two round trips instead of three; the same transaction either way.
+      // The audit row first: on PostgreSQL this batch of two then goes out as one implicit transaction, the row and
+      // the DELETE in one round trip (src/db/postgres-wire.ts); the same atomic write either way.
       const [, { count }] = await this.prisma.$transaction([
         this.auditModelRow(this.prisma, auditRow),
         this.prisma.thing.deleteMany({ where: { id: { in: [...ids] } } }),
@@ -142,11 +142,13 @@ export class ThingDeletes {
       return { ...outcome, deletedCount: emptied.count, deletedIds: emptied.ids };
     };
     if (!trash && !dryRun && !wantIds) {
-      // One DELETE whose own row count is the check, with the audit row first (on PostgreSQL it travels with the
-      // BEGIN and the DELETE): no serializable isolation needed (countChecked).
+      // One DELETE whose own row count is the check: no serializable isolation needed (countChecked). The audit row
+      // last, after the check: on PostgreSQL it travels with the COMMIT (a transaction that opened with it would be
+      // committed with its first statement, before the check could roll it back; src/db/postgres-wire.ts).
       return countChecked(this.prisma, async (tx) => {
+        const emptied = await empty(tx);
         await this.auditModelRow(tx, audit);
-        return empty(tx);
+        return emptied;
       });
     }
     return serializable(this.prisma, async (tx) => {
