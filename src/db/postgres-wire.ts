@@ -200,7 +200,6 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
   const run = async (config: QueryConfig): Promise<pg.QueryResult> => {
     const batch = held;
     held = [];
-    if (config.text === "COMMIT" || config.text === "ROLLBACK") inTransaction = false;
     try {
       return await send(config, batch);
     } catch (error) {
@@ -228,6 +227,8 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
     }
     const statement = config as QueryConfig;
     const ends = statement.text === "COMMIT" || statement.text === "ROLLBACK";
+    if (statement.text === "BEGIN") inTransaction = true;
+    else if (ends) inTransaction = false;
     // A BEGIN starts a new transaction, so it may follow too (the pool never hands out a client mid-transaction).
     if (endedAtSync && statement.text !== "BEGIN") {
       if (!ends)
@@ -235,13 +236,11 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
           new Error(`A transaction that opened with its audit row ran a second statement: ${statement.text}`),
         );
       endedAtSync = false;
-      inTransaction = false;
       return Promise.resolve(commandResult(statement.text));
     }
     // A BEGIN starts afresh: what a transaction that never ran a statement left held back was never sent.
     if (statement.text === "BEGIN") {
       held = [];
-      inTransaction = true;
       endedAtSync = false;
     }
     /** The transaction's opening is still held: nothing of it has been sent. */
@@ -253,15 +252,11 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
     if (statement.text === "ROLLBACK") {
       // What is held is dropped; what was sent is rolled back, and a transaction that sent nothing has nothing to.
       held = [];
-      if (unsent) {
-        inTransaction = false;
-        return Promise.resolve(commandResult(statement.text));
-      }
+      if (unsent) return Promise.resolve(commandResult(statement.text));
     }
     // A transaction that sent nothing and holds no row: nothing to commit.
     if (unsent && statement.text === "COMMIT" && held.every(isOpening)) {
       held = [];
-      inTransaction = false;
       return Promise.resolve(commandResult(statement.text));
     }
     // An audit row: answered now, sent with the next statement, one round trip less.
