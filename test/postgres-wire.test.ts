@@ -21,27 +21,35 @@ import {
 const available = await servicesAvailable("PostgreSQL wire tests", ["postgres"]);
 const PERMANENT: DeleteOptions = { dryRun: false, wantIds: false, subject: "wire-test", trash: null };
 
+/**
+ * The app's PostgreSQL client on a pool of one connection, so that every statement finds what earlier ones
+ * prepared, with the protocol messages that end a round trip counted on it.
+ */
+function countedClient(url: string) {
+  const counter = { roundTrips: 0 };
+  const { factory, pool } = postgresAdapterFactory(url, { poolSize: 1 });
+  pool.on("connect", (client: pg.PoolClient) => {
+    const connection = (client as unknown as { connection: Record<"sync" | "query", (...args: unknown[]) => void> })
+      .connection;
+    for (const message of ["sync", "query"] as const) {
+      const send = connection[message].bind(connection);
+      connection[message] = (...args) => (counter.roundTrips++, send(...args));
+    }
+  });
+  const prisma = new PostgresPrismaClient({ adapter: factory }) as unknown as PrismaClient;
+  return { prisma, deletes: new ThingDeletes(prisma, postgresDialect), counter };
+}
+
 describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
   let database: ScratchDatabase;
   let prisma: PrismaClient;
   let deletes: ThingDeletes;
-  let roundTrips = 0;
+  let counter: { roundTrips: number };
 
   beforeAll(async () => {
     database = await createScratchDatabase("postgresql");
     await migrateDatabase({ databaseUrl: database.url });
-    // One connection, so that every statement finds what earlier ones prepared.
-    const { factory, pool } = postgresAdapterFactory(database.url, { poolSize: 1 });
-    pool.on("connect", (client: pg.PoolClient) => {
-      const connection = (client as unknown as { connection: Record<"sync" | "query", (...args: unknown[]) => void> })
-        .connection;
-      for (const message of ["sync", "query"] as const) {
-        const send = connection[message].bind(connection);
-        connection[message] = (...args) => (roundTrips++, send(...args));
-      }
-    });
-    prisma = new PostgresPrismaClient({ adapter: factory }) as unknown as PrismaClient;
-    deletes = new ThingDeletes(prisma, postgresDialect);
+    ({ prisma, deletes, counter } = countedClient(database.url));
   });
   afterAll(async () => {
     await prisma?.$disconnect();
@@ -78,9 +86,9 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
   });
 
   async function counted<T>(work: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
-    const before = roundTrips;
+    const before = counter.roundTrips;
     const result = await work();
-    return { result, roundTrips: roundTrips - before };
+    return { result, roundTrips: counter.roundTrips - before };
   }
 
   test("a count-only delete is one round trip (the audit row and the DELETE, committed at their Sync), exact for every K", async ({
@@ -99,6 +107,26 @@ describe.skipIf(!available)("statements on the wire to PostgreSQL", () => {
       const audit = await raw.audit();
       expect(audit.map((row) => row.idCount)).toEqual([2, 3, 4, 101, 1001, 1001]);
     });
+  });
+
+  test("with a ?schema= URL the count-only delete is still one round trip, its audit row in that schema", async ({
+    expect,
+  }) => {
+    const url = `${database.url}?schema=wire_tenant`;
+    await migrateDatabase({ databaseUrl: url });
+    const tenant = countedClient(url);
+    try {
+      const [id] = (await tenant.prisma.thing.createManyAndReturn({ data: [{ text: "a" }] })).map((thing) => thing.id);
+      await tenant.deletes.byIds([-1], PERMANENT);
+      const before = tenant.counter.roundTrips;
+      expect((await tenant.deletes.byIds([id!, -1], PERMANENT)).deletedCount).toBe(1);
+      expect(tenant.counter.roundTrips - before).toBe(1);
+      const audit = await tenant.prisma.$queryRaw<{ rows: bigint }[]>`
+        SELECT count(*) AS rows FROM wire_tenant."DeleteAudit" WHERE "idCount" = 2`;
+      expect(audit).toEqual([{ rows: 1n }]);
+    } finally {
+      await tenant.prisma.$disconnect();
+    }
   });
 
   test("other IN lists keep their meaning: NOT IN, texts, and ids next to another parameter", async ({ expect }) => {

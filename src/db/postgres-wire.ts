@@ -16,12 +16,20 @@ const MAX_NAMED_TEXT_LENGTH = 4000;
 /** The statements Prisma's pg adapter opens a transaction with (its startTransaction), each on its own round trip. */
 const TRANSACTION_OPENING = /^(BEGIN|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
 
+/** The schema Prisma's pg adapter qualifies every table with when the URL names none. */
+export const DEFAULT_SCHEMA = "public";
+
 /**
- * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts): one row of parameters, no
- * RETURNING, into a table no trigger is defined on (the migrations define none), so its answer is known before it
- * runs: it inserts one row, or it fails.
+ * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts) into `schema`'s DeleteAudit:
+ * one row of parameters, no RETURNING, into a table no trigger is defined on (the migrations define none), so its
+ * answer is known before it runs: it inserts one row, or it fails. Prisma quotes the schema as an SQL identifier; a
+ * text that matches nothing here is sent as any other statement, so a quoting this misses costs a round trip, not
+ * atomicity.
  */
-const AUDIT_ROW_INSERT = /^INSERT INTO "public"\."DeleteAudit" \("[^)]*"\) VALUES \(\$1(,\$\d+)*\)$/;
+function auditRowInsert(schema: string): RegExp {
+  const table = `"${schema.replaceAll('"', '""')}"."DeleteAudit"`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^INSERT INTO ${table} \\("[^)]*"\\) VALUES \\(\\$1(,\\$\\d+)*\\)$`);
+}
 
 interface QueryConfig {
   text: string;
@@ -164,7 +172,8 @@ const opening = (text: string): HeldStatement => ({ name: openingName(text), tex
  * audit row stays atomic with the DELETE in one round trip instead of two; the COMMIT (or ROLLBACK) Prisma sends
  * after it is answered here. Any other statement in such a transaction is refused: it would run outside it.
  */
-export function shapeStatements(client: pg.PoolClient, names: StatementNames): void {
+export function shapeStatements(client: pg.PoolClient, names: StatementNames, schema: string): void {
+  const isAuditRow = auditRowInsert(schema);
   const connection = (client as unknown as { connection: WireConnection }).connection;
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   /** Statements held back until the transaction's next one: its opening, and an audit row. */
@@ -260,7 +269,7 @@ export function shapeStatements(client: pg.PoolClient, names: StatementNames): v
       return Promise.resolve(commandResult(statement.text));
     }
     // An audit row: answered now, sent with the next statement, one round trip less.
-    const name = inTransaction && AUDIT_ROW_INSERT.test(statement.text) ? names.nameFor(statement.text) : undefined;
+    const name = inTransaction && isAuditRow.test(statement.text) ? names.nameFor(statement.text) : undefined;
     if (name !== undefined) {
       held.push({ name, text: statement.text, values: statement.values ?? [] });
       return Promise.resolve(commandResult(statement.text, 1));
