@@ -14,7 +14,7 @@ import { formatReport, machineInfo, writeResults, type SkippedTarget, type Targe
 import { nodeVersion, startServer } from "./server-process.ts";
 import { measureStartTime } from "./start-time.ts";
 import { TARGETS, type PeerServer, type TargetFactory } from "./target.ts";
-import { measureThroughput, type ThroughputResult } from "./throughput.ts";
+import { measureThroughput, medianRound, type ThroughputResult, type ThroughputSummary } from "./throughput.ts";
 import { TargetUnavailableError } from "./unavailable.ts";
 import { VerificationError } from "./verify.ts";
 
@@ -81,14 +81,20 @@ async function benchTarget(
 
   const peerApis = peers.map((peer) => peer.api);
   const latency = await measureLatency(plan, api, peerApis, raws);
-  const throughput = [];
-  const peerThroughput: ThroughputResult[][] = peers.map(() => []);
-  // The server and each peer in turn at each concurrency, so a burst of other work on the machine hits all alike.
+  const throughput: ThroughputSummary[] = [];
+  const peerThroughput: ThroughputSummary[][] = peers.map(() => []);
+  // The server and each peer take turns, round after round at each concurrency, so a burst of other work on the
+  // machine hits all alike.
   for (const concurrency of plan.throughput.concurrencies) {
-    throughput.push(await measureThroughput(api, plan.throughput, concurrency));
-    for (const [index, peer] of peerApis.entries()) {
-      peerThroughput[index]?.push(await measureThroughput(peer, plan.throughput, concurrency));
+    const apis = [api, ...peerApis];
+    const rounds: ThroughputResult[][] = apis.map(() => []);
+    for (let round = 0; round < plan.throughput.rounds; round++) {
+      for (const [index, each] of apis.entries())
+        rounds[index]?.push(await measureThroughput(each, plan.throughput, concurrency));
     }
+    const [own, ...theirs] = rounds.map(medianRound);
+    if (own) throughput.push(own);
+    theirs.forEach((summary, index) => peerThroughput[index]?.push(summary));
   }
   // Free their CPU and memory before the memory runs (the deferred stops are then no-ops).
   await server.stop();

@@ -4,7 +4,14 @@
 export interface ThroughputPlan {
   idsPerRequest: number;
   concurrencies: readonly number[];
+  /** Length of one round. */
   seconds: number;
+  /**
+   * Rounds per target and concurrency, the server's and its peers' taking turns; the median round (by req/s) is
+   * reported. On a VM whose speed drifts from minute to minute, one burst then moves one round of each, not the
+   * result, and the ratio of two targets compares rounds that ran next to each other.
+   */
+  rounds: number;
   /**
    * Seeded rows are sized for this many requests per second, because every request must delete fresh ids; if the
    * server is faster still, the run stops early and says so.
@@ -45,7 +52,7 @@ const FULL: Plan = {
   warmups: 2,
   runs: 7,
   maxWarmUpRequests: 500,
-  throughput: { idsPerRequest: 10, concurrencies: [1, 16], seconds: 10, maxRequestsPerSecond: 8_000 },
+  throughput: { idsPerRequest: 10, concurrencies: [1, 16], seconds: 6, rounds: 3, maxRequestsPerSecond: 8_000 },
   memoryRows: 1_000_000,
   diskRows: 1_000_000,
   startRuns: 5,
@@ -60,7 +67,7 @@ const QUICK: Plan = {
   warmups: 1,
   runs: 3,
   maxWarmUpRequests: 500,
-  throughput: { ...FULL.throughput, seconds: 2 },
+  throughput: { ...FULL.throughput, seconds: 2, rounds: 1 },
   memoryRows: 200_000,
   diskRows: 20_000,
   startRuns: 5,
@@ -79,7 +86,8 @@ const SMOKE: Plan = {
   warmups: 0,
   runs: 2,
   maxWarmUpRequests: 5,
-  throughput: { ...FULL.throughput, seconds: 1, maxRequestsPerSecond: 1_000 },
+  // Two rounds, so that taking turns and picking the median round run too.
+  throughput: { ...FULL.throughput, seconds: 1, rounds: 2, maxRequestsPerSecond: 1_000 },
   memoryRows: 20_000,
   diskRows: 5_000,
   startRuns: 2,

@@ -31,7 +31,7 @@ import type { Plan } from "./plan.ts";
 import type { StartTimeResult } from "./start-time.ts";
 import type { Summary } from "./stats.ts";
 import type { PeerServer, Target } from "./target.ts";
-import type { ThroughputResult } from "./throughput.ts";
+import type { ThroughputSummary } from "./throughput.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
@@ -54,9 +54,9 @@ export interface TargetResults {
   /** The servers measured beside this one, in the order of every `peers` list below: the floor first. */
   peers: Pick<PeerServer, "kind" | "label">[];
   latency: LatencyResults;
-  throughput: ThroughputResult[];
+  throughput: ThroughputSummary[];
   /** The same load on each peer, at the same concurrencies, each right after the server's. */
-  peerThroughput: ThroughputResult[][];
+  peerThroughput: ThroughputSummary[][];
   /** Idle RSS, GraphiQL and the mixed load, each on a fresh server process. */
   footprint: FootprintResult;
   /** The same big deleteThings, each on a fresh server process. */
@@ -181,7 +181,7 @@ function undoableTable({ deleteThings }: LatencyResults): string {
 
 const mibText = (value: number) => `${value.toFixed(0)} MiB`;
 
-function rps(result: ThroughputResult | undefined, withP99: boolean): string {
+function rps(result: ThroughputSummary | undefined, withP99: boolean): string {
   if (!result) return "–";
   return `${result.requestsPerSecond.toFixed(0)}${withP99 ? ` (${ms(result.latencyMs.p99)} ms)` : ""}`;
 }
@@ -195,7 +195,7 @@ function summaryTable(t: TargetResults, plan: Plan): string {
   const { latency } = t;
   const concurrencies = plan.throughput.concurrencies;
   const highest = concurrencies.at(-1);
-  const throughputCells = (results: readonly ThroughputResult[]) =>
+  const throughputCells = (results: readonly ThroughputSummary[]) =>
     concurrencies.map((c) =>
       rps(
         results.find((r) => r.concurrency === c),
@@ -243,7 +243,7 @@ function peerOf<T>(list: readonly T[], index: number): T {
   return entry;
 }
 
-const atConcurrency = (results: readonly ThroughputResult[]) =>
+const atConcurrency = (results: readonly ThroughputSummary[]) =>
   results.find((r) => r.concurrency === THROUGHPUT_CONCURRENCY);
 
 /** PostgreSQL's targets: ahead of PostGraphile of the same run at every K, in delete-all and in throughput. */
@@ -356,8 +356,18 @@ function footprintTable(t: TargetResults, plan: Plan): string {
   );
 }
 
-function throughputTable(results: readonly ThroughputResult[], withGoal: boolean): string {
-  const header = ["concurrency", "ids/request", "seconds", "deletes", "req/s", "p50 ms", "p99 ms", "conn. errors"];
+function throughputTable(results: readonly ThroughputSummary[], withGoal: boolean): string {
+  const header = [
+    "concurrency",
+    "ids/request",
+    "seconds",
+    "deletes",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "conn. errors",
+    "req/s of each round",
+  ];
   return table(
     withGoal ? [...header, "target"] : header,
     results.map((r) => [
@@ -369,6 +379,7 @@ function throughputTable(results: readonly ThroughputResult[], withGoal: boolean
       ms(r.latencyMs.p50),
       ms(r.latencyMs.p99),
       String(r.connectionErrors),
+      r.roundsRequestsPerSecond.map((value) => value.toFixed(0)).join(" / "),
       ...(withGoal ? [goalText(throughputGoal(r.concurrency, r.requestsPerSecond, r.latencyMs.p99))] : []),
     ]),
   );
@@ -425,8 +436,9 @@ export function formatReport({ startedAt, plan, machine, targets, skipped, disk 
       `### ${t.target}, every server on Node ${t.node}`,
       "",
       `Delete K random ids of N = ${plan.rows} in one request, median ms of ${plan.runs} runs, each verified in the ` +
-        `database; throughput: ${plan.throughput.idsPerRequest} ids per request for ${plan.throughput.seconds} s. ` +
-        "Each peer runs on a database of its own, in the rounds right after the server's.",
+        `database; throughput: ${plan.throughput.idsPerRequest} ids per request, the median of ` +
+        `${plan.throughput.rounds} round(s) of ${plan.throughput.seconds} s, the server's and its peers' taking ` +
+        "turns. Each peer runs on a database of its own, in the rounds right after the server's.",
       "",
       summaryTable(t, plan),
       "",

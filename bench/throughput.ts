@@ -24,6 +24,22 @@ export interface ThroughputResult {
   poolExhausted: boolean;
 }
 
+/** The median of a target's rounds at one concurrency, with every round's req/s beside it. */
+export interface ThroughputSummary extends ThroughputResult {
+  roundsRequestsPerSecond: number[];
+}
+
+/**
+ * The round whose req/s is the median (the slower of the middle two for an even count): a round that really ran,
+ * so its p99 and its deletes are one round's, not an average of rounds.
+ */
+export function medianRound(rounds: readonly ThroughputResult[]): ThroughputSummary {
+  const bySpeed = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const median = bySpeed[Math.floor((bySpeed.length - 1) / 2)];
+  if (!median) throw new Error("no throughput round to summarise");
+  return { ...median, roundsRequestsPerSecond: rounds.map((round) => round.requestsPerSecond) };
+}
+
 function runAutocannon(options: autocannon.Options, onStart: (instance: autocannon.Instance) => void) {
   return new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error: Error | null, result) => (error ? reject(error) : resolve(result)));
