@@ -85,8 +85,8 @@ async function benchTarget(
   const peerThroughput: ThroughputSummary[][] = peers.map(() => []);
   // The server and each peer take turns, round after round at each concurrency, so a burst of other work on the
   // machine hits all alike.
+  const apis = [api, ...peerApis];
   for (const concurrency of plan.throughput.concurrencies) {
-    const apis = [api, ...peerApis];
     const rounds: ThroughputResult[][] = apis.map(() => []);
     for (let round = 0; round < plan.throughput.rounds; round++) {
       for (const [index, each] of apis.entries())

@@ -16,18 +16,15 @@ const MAX_NAMED_TEXT_LENGTH = 4000;
 /** The statements Prisma's pg adapter opens a transaction with (its startTransaction), each on its own round trip. */
 const TRANSACTION_OPENING = /^(BEGIN|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
 
-/** The schema Prisma's pg adapter qualifies every table with when the URL names none. */
-export const DEFAULT_SCHEMA = "public";
-
 /**
- * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts) into `schema`'s DeleteAudit:
- * one row of parameters, no RETURNING, into a table no trigger is defined on (the migrations define none), so its
- * answer is known before it runs: it inserts one row, or it fails. Prisma quotes the schema as an SQL identifier; a
- * text that matches nothing here is sent as any other statement, so a quoting this misses costs a round trip, not
- * atomicity.
+ * The audit row as Prisma's `createMany` of one row writes it (src/db/thing-deletes.ts) into the DeleteAudit table of
+ * `quotedSchema` (the schema as an SQL identifier, as Prisma writes it): one row of parameters, no RETURNING, into a
+ * table no trigger is defined on (the migrations define none), so its answer is known before it runs: it inserts
+ * one row, or it fails. A text that matches nothing here is sent as any other statement, so a quoting this misses
+ * costs a round trip, not atomicity. Built once per pool: every connection of it writes to the same schema.
  */
-function auditRowInsert(schema: string): RegExp {
-  const table = `"${schema.replaceAll('"', '""')}"."DeleteAudit"`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export function auditRowInsert(quotedSchema: string): RegExp {
+  const table = `${quotedSchema}."DeleteAudit"`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^INSERT INTO ${table} \\("[^)]*"\\) VALUES \\(\\$1(,\\$\\d+)*\\)$`);
 }
 
@@ -172,8 +169,7 @@ const opening = (text: string): HeldStatement => ({ name: openingName(text), tex
  * audit row stays atomic with the DELETE in one round trip instead of two; the COMMIT (or ROLLBACK) Prisma sends
  * after it is answered here. Any other statement in such a transaction is refused: it would run outside it.
  */
-export function shapeStatements(client: pg.PoolClient, names: StatementNames, schema: string): void {
-  const isAuditRow = auditRowInsert(schema);
+export function shapeStatements(client: pg.PoolClient, names: StatementNames, isAuditRow: RegExp): void {
   const connection = (client as unknown as { connection: WireConnection }).connection;
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   /** Statements held back until the transaction's next one: its opening, and an audit row. */

@@ -4,7 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { PostgresSettings } from "../config.ts";
-import { DEFAULT_SCHEMA, shapeStatements, StatementNames } from "./postgres-wire.ts";
+import { auditRowInsert, shapeStatements, StatementNames } from "./postgres-wire.ts";
 
 /** How long opening a connection may take before the caller hears that the server is unreachable. */
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -51,7 +51,9 @@ export function postgresAdapterFactory(
   const schema = postgresSchema(databaseUrl);
   const pool = new pg.Pool(postgresPoolConfig(databaseUrl, settings));
   const names = new StatementNames();
-  pool.on("connect", (client) => shapeStatements(client, names, schema ?? DEFAULT_SCHEMA));
+  // Prisma's pg adapter qualifies every table with the URL's schema, or with public when it names none.
+  const isAuditRow = auditRowInsert(quoteIdentifier(schema ?? "public"));
+  pool.on("connect", (client) => shapeStatements(client, names, isAuditRow));
   return { factory: new PrismaPg(pool, { disposeExternalPool: true, ...(schema !== undefined && { schema }) }), pool };
 }
 
